@@ -1,0 +1,46 @@
+/** A chat message as stored; `id` is one sequence across all rooms. */
+export interface StoredMessage {
+  id: number;
+  room: string;
+  from: string;
+  text: string;
+  sentAt: Date;
+}
+
+export interface NewMessage {
+  room: string;
+  from: string;
+  text: string;
+  sentAt: Date;
+  /** Retry key from the client (`client-message-id`); unique per (room, from). */
+  clientMessageId?: string;
+}
+
+export interface AppendResult {
+  message: StoredMessage;
+  /** True when (room, from, clientMessageId) was already stored: `message` is the earlier one. */
+  duplicate: boolean;
+}
+
+export interface RoomSummary {
+  room: string;
+  messages: number;
+  lastMessageAt: Date;
+}
+
+/** Everything the chat domain needs from storage. Implemented by libs/persistence (TypeORM). */
+export interface ChatRepository {
+  /** Stores the batch in one transaction; results in input order; ids grow in input order. */
+  append(batch: readonly NewMessage[]): Promise<AppendResult[]>;
+  /** The latest `limit` messages of a room, oldest first. */
+  latest(room: string, limit: number): Promise<StoredMessage[]>;
+  /** The oldest `limit` messages with id > afterId, oldest first. */
+  after(room: string, afterId: number, limit: number): Promise<StoredMessage[]>;
+  /** The `limit` messages just below beforeId, oldest first. */
+  before(room: string, beforeId: number, limit: number): Promise<StoredMessage[]>;
+  rooms(): Promise<RoomSummary[]>;
+  /** Throws when the database is unreachable (for /health). */
+  ping(): Promise<void>;
+}
+
+export const CHAT_REPOSITORY = Symbol('ChatRepository');

@@ -1,0 +1,1 @@
+export { AppConfig, ConfigError, loadConfig, allowedOrigins } from './app-config';

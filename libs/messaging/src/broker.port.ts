@@ -1,0 +1,32 @@
+import type { BrokerMessage } from './broker-message';
+
+/** One local receiver of messages (a STOMP session, an SSE stream, a plain WebSocket, a long poll). */
+export interface Subscriber {
+  /** Unique per process; the registry keys subscriptions by (sessionId, subscriptionId). */
+  readonly sessionId: string;
+  deliver(message: BrokerMessage, subscriptionId: string): void;
+}
+
+export interface BrokerHealth {
+  up: boolean;
+  detail?: string;
+}
+
+/**
+ * The seam between the application and whatever fans messages out: the in-process simple broker or
+ * the relay to an external STOMP broker. Destinations are matched literally (no wildcards): a
+ * destination a client sends never becomes a pattern.
+ */
+export interface BrokerPort {
+  subscribe(subscriber: Subscriber, subscriptionId: string, destination: string): void;
+  unsubscribe(sessionId: string, subscriptionId: string): void;
+  /** Drops every subscription of a session. */
+  unsubscribeAll(sessionId: string): void;
+  publish(message: BrokerMessage): void;
+  health(): BrokerHealth;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Nest injection token for the configured BrokerPort. */
+export const BROKER = Symbol('BrokerPort');

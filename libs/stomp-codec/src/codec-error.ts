@@ -1,0 +1,18 @@
+/** Stable codes for everything the decoder can refuse; the session maps them to ERROR frames. */
+export type CodecErrorCode =
+  | 'frame-too-large'
+  | 'too-many-headers'
+  | 'header-too-long'
+  | 'bad-escape'
+  | 'malformed-header'
+  | 'bad-content-length'
+  | 'missing-null-terminator'
+  | 'unknown-command'
+  | 'empty-command';
+
+export class StompCodecError extends Error {
+  override readonly name = 'StompCodecError';
+  constructor(readonly code: CodecErrorCode, message: string) {
+    super(message);
+  }
+}
