@@ -8,7 +8,9 @@ export type CodecErrorCode =
   | 'bad-content-length'
   | 'missing-null-terminator'
   | 'unknown-command'
-  | 'empty-command';
+  | 'empty-command'
+  /** Encoder only: a header that this version cannot carry without changing the frame's structure. */
+  | 'unencodable-header';
 
 export class StompCodecError extends Error {
   override readonly name = 'StompCodecError';

@@ -1,0 +1,274 @@
+/*
+ * Incremental STOMP decoder.
+ *
+ * States (one frame at a time, any chunking):
+ *   command     between frames: an empty line (`\n` or `\r\n`) is a heart-beat, anything else must be a
+ *               known command line.
+ *   headers     one `name:value` line at a time until the empty line that ends the head.
+ *   body-length `content-length` was given: the body is copied straight into a buffer allocated once,
+ *               so it may contain NUL octets.
+ *   terminator  the byte after a counted body must be NUL.
+ *   body-nul    no `content-length`: the body runs to the first NUL.
+ *
+ * Bytes are only held across pushes for an unfinished line or an unfinished body. A held line is bounded
+ * by the longest command (command state) or by maxHeaderBytes (headers state), checked before the piece
+ * is kept, and every held byte also counts toward maxFrameBytes. A counted body is checked against
+ * maxFrameBytes when its `content-length` is read, before anything is allocated; a NUL-terminated body
+ * is checked each time a piece arrives, before the piece is kept. So a hostile peer can make the
+ * decoder hold at most about maxFrameBytes, whatever it sends.
+ *
+ * Scanning uses Buffer.indexOf; a line is joined from its pieces once, when its `\n` arrives; a body is
+ * copied exactly once (into its own buffer, so the frame never aliases a caller's chunk). Pieces of an
+ * unfinished line or NUL-terminated body are kept by reference until the frame completes: callers must
+ * not reuse a Buffer after pushing it (sockets and `ws` never do).
+ *
+ * The first error is thrown as a StompCodecError and remembered: the stream is out of sync from then
+ * on, so every later push throws it again. Frames completed earlier in the same push are not returned;
+ * the connection is going to be closed with an ERROR anyway.
+ */
+import { StompCodecError } from './codec-error';
+import {
+  CLIENT_COMMANDS, DEFAULT_LIMITS, SERVER_COMMANDS,
+  type DecoderLimits, type StompFrame, type StompHeaders, type StompVersion,
+} from './frame';
+import { unescapeHeader, usesEscaping } from './header-escape';
+
+export type DecoderCommands = 'client' | 'server' | 'any';
+
+export interface DecoderOptions {
+  /** Which side's frames are acceptable; 'client' for a server reading clients, 'server' for a relay. */
+  commands?: DecoderCommands;
+}
+
+const COMMAND_SETS: Record<DecoderCommands, ReadonlySet<string>> = {
+  client: new Set(CLIENT_COMMANDS),
+  server: new Set(SERVER_COMMANDS),
+  any: new Set([...CLIENT_COMMANDS, ...SERVER_COMMANDS]),
+};
+const LONGEST_COMMAND = Math.max(...[...COMMAND_SETS.any].map((c) => c.length));
+const LF = 0x0a;
+const CR = 0x0d;
+const NUL = 0x00;
+const COLON = 0x3a;
+const DIGITS = /^[0-9]+$/;
+
+type State = 'command' | 'headers' | 'body-length' | 'terminator' | 'body-nul';
+
+export class StompDecoder {
+  /** Selects header unescaping for frames begun after it is set; the session sets it after CONNECT. */
+  version: StompVersion = '1.2';
+  /** EOLs seen between frames. */
+  heartbeats = 0;
+
+  private readonly limits: DecoderLimits;
+  private readonly commands: ReadonlySet<string>;
+  private state: State = 'command';
+  private failure: Error | undefined;
+  /** Pieces of an unfinished line or NUL-terminated body, by reference. */
+  private pieces: Buffer[] = [];
+  private piecesLength = 0;
+  /** Bytes of the current frame consumed so far (command and header lines with their EOLs). */
+  private frameBytes = 0;
+  private command = '';
+  private headers: StompHeaders = new Map();
+  private headerCount = 0;
+  private escaping = false;
+  private body: Buffer | undefined;
+  private bodyFilled = 0;
+
+  constructor(limits: Partial<DecoderLimits> = {}, options: DecoderOptions = {}) {
+    this.limits = { ...DEFAULT_LIMITS, ...limits };
+    this.commands = COMMAND_SETS[options.commands ?? 'client'];
+  }
+
+  /** Bytes held between pushes (unfinished line or body), for back-pressure checks and tests. */
+  get bufferedBytes(): number {
+    return this.piecesLength + (this.body?.length ?? 0);
+  }
+
+  /** Frames completed by this chunk, in order. Throws StompCodecError on a protocol violation. */
+  push(chunk: Buffer | string): StompFrame[] {
+    if (this.failure) throw this.failure;
+    const data = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    const out: StompFrame[] = [];
+    try {
+      this.consume(data, out);
+    } catch (error) {
+      this.failure = error instanceof Error ? error : new Error(String(error));
+      this.pieces = [];
+      this.piecesLength = 0;
+      this.body = undefined;
+      throw error;
+    }
+    return out;
+  }
+
+  private consume(data: Buffer, out: StompFrame[]): void {
+    let pos = 0;
+    const end = data.length;
+    while (pos < end) {
+      switch (this.state) {
+        case 'command':
+        case 'headers': {
+          const lf = data.indexOf(LF, pos);
+          if (lf < 0) {
+            this.holdLinePiece(data.subarray(pos));
+            return;
+          }
+          const line = this.takeLine(data.subarray(pos, lf));
+          pos = lf + 1;
+          if (this.state === 'command') this.onCommandLine(line);
+          else this.onHeaderLine(line);
+          break;
+        }
+        case 'body-length': {
+          const body = this.body as Buffer;
+          const n = Math.min(body.length - this.bodyFilled, end - pos);
+          data.copy(body, this.bodyFilled, pos, pos + n);
+          this.bodyFilled += n;
+          pos += n;
+          if (this.bodyFilled === body.length) this.state = 'terminator';
+          break;
+        }
+        case 'terminator': {
+          if (data[pos] !== NUL) {
+            throw new StompCodecError('missing-null-terminator', 'The frame body is longer than its content-length header says.');
+          }
+          pos += 1;
+          out.push(this.finish(this.body as Buffer));
+          break;
+        }
+        case 'body-nul': {
+          const nul = data.indexOf(NUL, pos);
+          const stop = nul < 0 ? end : nul;
+          this.checkFrameSize(this.piecesLength + (stop - pos) + 1);
+          if (nul < 0) {
+            this.pieces.push(data.subarray(pos));
+            this.piecesLength += end - pos;
+            return;
+          }
+          const last = data.subarray(pos, nul);
+          const body = this.pieces.length === 0 ? Buffer.from(last) : Buffer.concat([...this.pieces, last]);
+          this.pieces = [];
+          this.piecesLength = 0;
+          pos = nul + 1;
+          out.push(this.finish(body));
+          break;
+        }
+      }
+    }
+  }
+
+  /** Keeps an unfinished line, refusing it first if it can no longer be valid. */
+  private holdLinePiece(piece: Buffer): void {
+    const length = this.piecesLength + piece.length;
+    if (this.state === 'command') {
+      // +1: a heart-beat or command line may still end in `\r`.
+      if (length > LONGEST_COMMAND + 1) this.refuseCommand(Buffer.concat([...this.pieces, piece]));
+    } else {
+      if (length > this.limits.maxHeaderBytes + 1) this.refuseHeaderLength();
+      this.checkFrameSize(length);
+    }
+    this.pieces.push(piece);
+    this.piecesLength = length;
+  }
+
+  /** Joins a finished line's pieces, counts it toward the frame, and strips its `\r`. */
+  private takeLine(last: Buffer): Buffer {
+    let line = last;
+    if (this.pieces.length > 0) {
+      line = Buffer.concat([...this.pieces, last]);
+      this.pieces = [];
+      this.piecesLength = 0;
+    }
+    if (this.state === 'headers') {
+      this.frameBytes += line.length + 1;
+      this.checkFrameSize(0);
+    } else {
+      this.frameBytes = line.length + 1;
+    }
+    return line.length > 0 && line[line.length - 1] === CR ? line.subarray(0, line.length - 1) : line;
+  }
+
+  private onCommandLine(line: Buffer): void {
+    if (line.length === 0) {
+      this.heartbeats += 1;
+      return;
+    }
+    const command = line.length <= LONGEST_COMMAND ? line.toString('latin1') : '';
+    if (!this.commands.has(command)) this.refuseCommand(line);
+    this.command = command;
+    this.state = 'headers';
+    this.headers = new Map();
+    this.headerCount = 0;
+    this.escaping = usesEscaping(command, this.version);
+  }
+
+  private onHeaderLine(line: Buffer): void {
+    if (line.length === 0) {
+      this.endOfHead();
+      return;
+    }
+    if (line.length > this.limits.maxHeaderBytes) this.refuseHeaderLength();
+    this.headerCount += 1;
+    if (this.headerCount > this.limits.maxHeaders) {
+      throw new StompCodecError('too-many-headers', `The frame has more than ${this.limits.maxHeaders} headers.`);
+    }
+    const colon = line.indexOf(COLON);
+    if (colon <= 0) {
+      throw new StompCodecError('malformed-header', colon === 0 ? 'A header has an empty name.' : 'A header line has no colon.');
+    }
+    let name = line.toString('utf8', 0, colon);
+    let value = line.toString('utf8', colon + 1);
+    if (this.escaping) {
+      const version = this.version as '1.1' | '1.2';
+      name = unescapeHeader(name, version);
+      value = unescapeHeader(value, version);
+    }
+    if (!this.headers.has(name)) this.headers.set(name, value);
+  }
+
+  private endOfHead(): void {
+    const declared = this.headers.get('content-length');
+    if (declared === undefined) {
+      this.state = 'body-nul';
+      return;
+    }
+    if (!DIGITS.test(declared)) {
+      throw new StompCodecError('bad-content-length', 'The content-length header is not a non-negative integer.');
+    }
+    const length = Number(declared);
+    this.checkFrameSize(length + 1);
+    this.body = Buffer.allocUnsafe(length);
+    this.bodyFilled = 0;
+    this.state = length === 0 ? 'terminator' : 'body-length';
+  }
+
+  private finish(body: Buffer): StompFrame {
+    const frame: StompFrame = { command: this.command, headers: this.headers, body };
+    this.state = 'command';
+    this.body = undefined;
+    this.headers = new Map();
+    this.frameBytes = 0;
+    return frame;
+  }
+
+  /** `more` = bytes the frame still needs beyond what frameBytes counts. */
+  private checkFrameSize(more: number): void {
+    if (this.frameBytes + more > this.limits.maxFrameBytes) {
+      throw new StompCodecError('frame-too-large', `The frame is larger than ${this.limits.maxFrameBytes} bytes.`);
+    }
+  }
+
+  private refuseHeaderLength(): never {
+    throw new StompCodecError('header-too-long', `A header line is longer than ${this.limits.maxHeaderBytes} bytes.`);
+  }
+
+  private refuseCommand(line: Buffer): never {
+    if (line[0] === NUL || /^[ \t\r]*$/.test(line.toString('latin1'))) {
+      throw new StompCodecError('empty-command', 'The frame has no command.');
+    }
+    const shown = JSON.stringify(line.subarray(0, 16).toString('utf8'));
+    throw new StompCodecError('unknown-command', `Unknown or unexpected command ${shown}${line.length > 16 ? '...' : ''}.`);
+  }
+}
