@@ -269,6 +269,7 @@ export class StompDecoder {
       throw new StompCodecError('empty-command', 'The frame has no command.');
     }
     const shown = JSON.stringify(line.subarray(0, 16).toString('utf8'));
-    throw new StompCodecError('unknown-command', `Unknown or unexpected command ${shown}${line.length > 16 ? '...' : ''}.`);
+    const what = line.length > 16 ? `starting ${shown}` : shown;
+    throw new StompCodecError('unknown-command', `Unknown or unexpected command ${what}.`);
   }
 }
