@@ -24,6 +24,11 @@ export interface BrokerPort {
   unsubscribeAll(sessionId: string): void;
   publish(message: BrokerMessage): void;
   health(): BrokerHealth;
+  /**
+   * Resolves once every subscribe() made before the call is in effect at the broker, so that a message
+   * published afterwards reaches it (a relay subscribes upstream asynchronously). Absent = immediate.
+   */
+  whenSubscribed?(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }

@@ -1,0 +1,25 @@
+export { createMessage, type BrokerMessage } from './broker-message';
+export { BROKER, type BrokerHealth, type BrokerPort, type Subscriber } from './broker.port';
+export { SubscriptionRegistry, DuplicateSubscriptionError, type Subscription } from './subscription-registry';
+export { fanOut, type DeliveryErrorHandler } from './fan-out';
+export { SimpleBroker, type SimpleBrokerOptions } from './simple.broker';
+export { UserSessionRegistry } from './user-session.registry';
+export {
+  UserDestinations,
+  UserDestinationError,
+  USER_PREFIX,
+  USER_BROADCAST_DESTINATION,
+  USER_TARGET_HEADER,
+  USER_DESTINATION_HEADER,
+} from './user-destinations';
+export { UserBroadcastListener } from './user-broadcast.listener';
+export {
+  MessagingTemplate,
+  JSON_CONTENT_TYPE,
+  TEXT_CONTENT_TYPE,
+  BINARY_CONTENT_TYPE,
+  type MessageHeaders,
+  type Payload,
+} from './messaging.template';
+export { MessagingModule, type MessagingModuleOptions, type BrokerFactory } from './messaging.module';
+export { brokerContract, type BrokerContractOptions } from './testing/broker-contract';

@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+
+const NONE: ReadonlySet<string> = new Set();
+
+/**
+ * Which local sessions each principal has open (Spring's SimpUserRegistry, reduced to what user
+ * destinations need). The STOMP session adds itself on CONNECT with a login and removes itself when it
+ * closes. Node-local by design: messages to a user are resolved on every node (see UserBroadcastListener).
+ */
+@Injectable()
+export class UserSessionRegistry {
+  private readonly sessionsByUser = new Map<string, Set<string>>();
+  private readonly userBySession = new Map<string, string>();
+
+  /** A session belongs to one principal; adding it again under another name moves it. */
+  add(user: string, sessionId: string): void {
+    const previous = this.userBySession.get(sessionId);
+    if (previous === user) return;
+    if (previous !== undefined) this.remove(sessionId);
+    this.userBySession.set(sessionId, user);
+    let sessions = this.sessionsByUser.get(user);
+    if (!sessions) {
+      sessions = new Set();
+      this.sessionsByUser.set(user, sessions);
+    }
+    sessions.add(sessionId);
+  }
+
+  /** Forgets a session; returns the principal it belonged to. Unknown sessions are ignored. */
+  remove(sessionId: string): string | undefined {
+    const user = this.userBySession.get(sessionId);
+    if (user === undefined) return undefined;
+    this.userBySession.delete(sessionId);
+    const sessions = this.sessionsByUser.get(user);
+    sessions?.delete(sessionId);
+    if (sessions?.size === 0) this.sessionsByUser.delete(user);
+    return user;
+  }
+
+  /** The principal's open sessions on this node (empty when none). */
+  sessionsOf(user: string): ReadonlySet<string> {
+    return this.sessionsByUser.get(user) ?? NONE;
+  }
+
+  userOf(sessionId: string): string | undefined {
+    return this.userBySession.get(sessionId);
+  }
+
+  /** Principals with at least one session on this node. */
+  get userCount(): number {
+    return this.sessionsByUser.size;
+  }
+}
