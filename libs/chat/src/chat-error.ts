@@ -1,0 +1,43 @@
+/**
+ * The one catalogue of chat error codes. Every door maps the same code the same way: HTTP answers
+ * `status` with `{"error": code, "message"}`, STOMP sends `{"error","message"}` to /user/queue/errors,
+ * the plain WebSocket sends the same JSON. Codes are stable; messages are for people.
+ */
+export const CHAT_ERRORS = {
+  'invalid-room': { status: 400, message: 'The room name must be 1 to 64 letters, digits, "_" or "-".' },
+  'invalid-text': { status: 400, message: 'The text must be 1 to 4000 characters after trimming white space.' },
+  'invalid-from': { status: 400, message: 'The sender name must be 1 to 64 characters without control characters.' },
+  'invalid-client-message-id': { status: 400, message: 'The client-message-id must be at most 64 printable characters.' },
+  'invalid-query': { status: 400, message: 'after, before and limit must be non-negative whole numbers.' },
+  'bad-json': { status: 400, message: 'The body is not a valid JSON object.' },
+  'unsupported-media-type': { status: 415, message: 'The body must be JSON (content-type: application/json).' },
+  'body-too-large': { status: 413, message: 'The body is larger than the server accepts.' },
+  'store-busy': { status: 503, message: 'Too many messages are waiting to be stored; retry shortly.' },
+  'store-failed': { status: 503, message: 'The message could not be stored; retry later.' },
+  'shutting-down': { status: 503, message: 'The server is shutting down; retry on another one.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ChatErrorCode = keyof typeof CHAT_ERRORS;
+
+/** A chat failure that is the client's business: a stable code, one sentence, an HTTP status. */
+export class ChatError extends Error {
+  override readonly name = 'ChatError';
+  readonly status: number;
+
+  constructor(
+    readonly code: ChatErrorCode,
+    message: string = CHAT_ERRORS[code].message,
+  ) {
+    super(message);
+    this.status = CHAT_ERRORS[code].status;
+  }
+
+  /** The body every door sends: `{"error","message"}`. */
+  toJSON(): { error: ChatErrorCode; message: string } {
+    return { error: this.code, message: this.message };
+  }
+}
+
+export function isChatError(error: unknown): error is ChatError {
+  return error instanceof ChatError;
+}

@@ -1,0 +1,38 @@
+export type { ChatRepository, NewMessage, AppendResult, RoomSummary, StoredMessage } from './chat-repository.port';
+export { CHAT_REPOSITORY } from './chat-repository.port';
+export type { ChatApi, PostInput, HistoryQuery } from './chat-api.port';
+export { CHAT_API } from './chat-api.port';
+export { ChatError, CHAT_ERRORS, isChatError, type ChatErrorCode } from './chat-error';
+export {
+  PostMessageDto,
+  validatePost,
+  validateRoom,
+  ROOM_PATTERN,
+  MAX_TEXT,
+  MAX_FROM,
+  MAX_CLIENT_MESSAGE_ID,
+  type ValidPost,
+} from './post-message.dto';
+export {
+  renderStoredMessage,
+  roomMessage,
+  legacyChatMessage,
+  roomDestination,
+  formatTime,
+  chatIdOf,
+  CHAT_ID_HEADER,
+  LEGACY_CHAT_ROOM,
+  LEGACY_CHAT_DESTINATION,
+  type StoredMessageJson,
+} from './chat-message.render';
+export { MessageWriter, type MessageWriterOptions, type MessageWriterStats, type CommittedWrite } from './message.writer';
+export { ReplayingSubscriber, type ReplaySource, type ReplayingSubscriberOptions } from './replaying.subscriber';
+export {
+  ChatService,
+  CHAT_OPTIONS,
+  DEFAULT_HISTORY_LIMIT,
+  MAX_HISTORY_LIMIT,
+  type ChatOptions,
+  type LegacyChatInput,
+} from './chat.service';
+export { ChatModule } from './chat.module';

@@ -1,0 +1,112 @@
+import { Logger } from '@nestjs/common';
+import { ChatError } from './chat-error';
+import type { AppendResult, ChatRepository, NewMessage } from './chat-repository.port';
+
+export interface MessageWriterOptions {
+  /** Most messages in one transaction. */
+  maxBatch?: number;
+  /** Most messages waiting behind the batch being committed; beyond it write() fails with `store-busy`. */
+  maxQueue?: number;
+}
+
+export interface CommittedWrite<C> {
+  result: AppendResult;
+  context: C;
+}
+
+export interface MessageWriterStats {
+  /** Transactions committed. */
+  batches: number;
+  /** Messages in those transactions (duplicates included). */
+  messages: number;
+  /** Messages waiting now. */
+  queued: number;
+}
+
+interface Pending<C> {
+  message: NewMessage;
+  context: C;
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Group commit. Writes queue up while one batch is being committed; when it is done, everything
+ * that queued meanwhile (up to maxBatch) goes in the next transaction. Under load a commit's cost is
+ * shared by hundreds of messages; when idle a message waits only for the current I/O turn.
+ *
+ * Batches commit one at a time, so ids grow in queue order and `onCommitted` (which publishes) sees
+ * them in id order. A write's promise settles after `onCommitted` has run for its batch.
+ */
+export class MessageWriter<C = undefined> {
+  private readonly logger = new Logger('MessageWriter');
+  private readonly maxBatch: number;
+  private readonly maxQueue: number;
+  private queue: Pending<C>[] = [];
+  private running = false;
+  private closed = false;
+  private idleWaiters: Array<() => void> = [];
+  private batches = 0;
+  private messages = 0;
+
+  constructor(
+    private readonly repository: ChatRepository,
+    private readonly onCommitted: (batch: CommittedWrite<C>[]) => void,
+    options: MessageWriterOptions = {},
+  ) {
+    this.maxBatch = Math.max(1, options.maxBatch ?? 500);
+    this.maxQueue = Math.max(1, options.maxQueue ?? 20_000);
+  }
+
+  /** Resolves once the message's batch is committed (durable) and published. */
+  write(message: NewMessage, context: C): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new ChatError('shutting-down'));
+    if (this.queue.length >= this.maxQueue) return Promise.reject(new ChatError('store-busy'));
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.queue.push({ message, context, resolve, reject });
+      if (!this.running) {
+        this.running = true;
+        // Let the writes of this I/O turn join the first batch.
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  stats(): MessageWriterStats {
+    return { batches: this.batches, messages: this.messages, queued: this.queue.length };
+  }
+
+  /** Refuses new writes and resolves when every queued one has been committed (or failed). */
+  close(): Promise<void> {
+    this.closed = true;
+    if (!this.running) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      let results: AppendResult[];
+      try {
+        results = await this.repository.append(batch.map((p) => p.message));
+        if (results.length !== batch.length) throw new Error(`append returned ${results.length} results for ${batch.length} messages`);
+      } catch (error) {
+        this.logger.error(`storing ${batch.length} messages failed: ${error instanceof Error ? error.message : String(error)}`);
+        const failure = new ChatError('store-failed');
+        for (const pending of batch) pending.reject(failure);
+        continue;
+      }
+      this.batches += 1;
+      this.messages += batch.length;
+      try {
+        this.onCommitted(batch.map((p, i) => ({ result: results[i], context: p.context })));
+      } catch (error) {
+        // Stored is stored: a publishing fault must not turn a durable message into a failed post.
+        this.logger.error(`publishing a committed batch failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      batch.forEach((p, i) => p.resolve(results[i]));
+    }
+    this.running = false;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+}

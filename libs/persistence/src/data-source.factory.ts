@@ -1,0 +1,79 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DataSource, type DataSourceOptions, type Logger as TypeOrmLogger } from 'typeorm';
+import { parseDatabaseUrl, type DatabaseTarget } from './database-url';
+import { messageSchema } from './message.entity';
+import { MIGRATIONS } from './migrations';
+
+export interface DataSourceSettings {
+  /**
+   * SQLite `synchronous` in WAL mode. FULL (the default) fsyncs the WAL at every commit, so a
+   * message whose RECEIPT was sent survives power loss, not only a killed process; group commit
+   * makes that one fsync per batch rather than per message. NORMAL survives `kill -9` too (the
+   * WAL is in the OS cache when COMMIT returns) and is faster on slow disks.
+   */
+  sqliteSynchronous?: 'NORMAL' | 'FULL';
+  /** PostgreSQL pool size. */
+  poolSize?: number;
+  /** A TypeORM logger, e.g. to count transactions in tests. */
+  logger?: TypeOrmLogger;
+}
+
+/** How long a SQLite statement waits for another process's lock before SQLITE_BUSY. */
+export const SQLITE_BUSY_TIMEOUT_MS = 5_000;
+
+export function dataSourceOptions(url: string, settings: DataSourceSettings = {}): DataSourceOptions {
+  const target = parseDatabaseUrl(url);
+  const common = {
+    entities: [messageSchema(target.kind)],
+    migrations: MIGRATIONS,
+    migrationsRun: true,
+    migrationsTransactionMode: 'each' as const,
+    synchronize: false,
+    logger: settings.logger,
+    logging: settings.logger ? ('all' as const) : false,
+  };
+  if (target.kind === 'postgres') {
+    return {
+      ...common,
+      type: 'postgres',
+      url: target.url,
+      poolSize: settings.poolSize ?? 10,
+      // Fail fast at start instead of hanging when the server is not there.
+      connectTimeoutMS: 5_000,
+    };
+  }
+  return {
+    ...common,
+    type: 'sqlite',
+    database: sqlitePath(target),
+    enableWAL: target.path !== ':memory:',
+    busyTimeout: SQLITE_BUSY_TIMEOUT_MS,
+  };
+}
+
+/**
+ * Opens the database named by DATABASE_URL and brings its schema up to date (migrations).
+ * Creates the parent folder of a SQLite file.
+ */
+export async function openDataSource(url: string, settings: DataSourceSettings = {}): Promise<DataSource> {
+  const options = dataSourceOptions(url, settings);
+  if (options.type === 'sqlite' && options.database !== ':memory:') {
+    mkdirSync(dirname(options.database), { recursive: true });
+  }
+  const dataSource = new DataSource(options);
+  await dataSource.initialize();
+  try {
+    if (options.type === 'sqlite') {
+      await dataSource.query(`PRAGMA synchronous = ${settings.sqliteSynchronous ?? 'FULL'}`);
+    }
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+  return dataSource;
+}
+
+function sqlitePath(target: Extract<DatabaseTarget, { kind: 'sqlite' }>): string {
+  return target.path === ':memory:' ? ':memory:' : resolve(target.path);
+}

@@ -1,0 +1,43 @@
+import { EntitySchema } from 'typeorm';
+
+/** One stored chat message, as TypeORM hydrates it. */
+export class MessageEntity {
+  id!: number;
+  room!: string;
+  from!: string;
+  text!: string;
+  sentAt!: Date;
+  clientMessageId!: string | null;
+}
+
+export type DatabaseKind = 'sqlite' | 'postgres';
+
+export const MESSAGES_TABLE = 'messages';
+export const MESSAGES_ROOM_ID_INDEX = 'ix_messages_room_id';
+export const MESSAGES_CLIENT_ID_INDEX = 'uq_messages_room_sender_client_id';
+
+/**
+ * The entity is declared as a schema rather than with decorators because the timestamp type differs
+ * per driver (SQLite `datetime` text in UTC, PostgreSQL `timestamptz`), and decorators are fixed at
+ * load time. It mirrors the migrations exactly, so `migration:generate` would find nothing to do.
+ * The sender column is `sender` because `from` is a reserved word in SQL.
+ */
+export function messageSchema(kind: DatabaseKind): EntitySchema<MessageEntity> {
+  return new EntitySchema<MessageEntity>({
+    name: 'Message',
+    target: MessageEntity,
+    tableName: MESSAGES_TABLE,
+    columns: {
+      id: { type: 'integer', primary: true, generated: 'increment' },
+      room: { type: 'varchar', length: 64 },
+      from: { name: 'sender', type: 'varchar', length: 64 },
+      text: { type: 'text' },
+      sentAt: { name: 'sent_at', type: kind === 'postgres' ? 'timestamptz' : 'datetime' },
+      clientMessageId: { name: 'client_message_id', type: 'varchar', length: 64, nullable: true },
+    },
+    indices: [
+      { name: MESSAGES_ROOM_ID_INDEX, columns: ['room', 'id'] },
+      { name: MESSAGES_CLIENT_ID_INDEX, columns: ['room', 'from', 'clientMessageId'], unique: true },
+    ],
+  });
+}
