@@ -1,0 +1,78 @@
+import type { IncomingMessage } from 'node:http';
+
+/** `'*'`, or the origins allowed besides the server's own (the shape of config's allowedOrigins()). */
+export type OriginPolicy = '*' | ReadonlySet<string>;
+
+/**
+ * A request without `Origin` (non-browser clients, same-origin navigations) is accepted; a browser
+ * request is accepted from the server's own origin, i.e. the Origin's host:port equals the Host
+ * header, or from a listed origin, or from anywhere with `*`. The scheme is not compared: behind a
+ * TLS-terminating proxy the server cannot know it, and the host is what identifies the site.
+ */
+export function isOriginAllowed(req: IncomingMessage, policy: OriginPolicy): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined || policy === '*') return true;
+  if (policy.has(origin.replace(/\/$/, ''))) return true;
+  const host = req.headers.host;
+  if (!host) return false;
+  try {
+    const from = new URL(origin);
+    if (from.protocol !== 'http:' && from.protocol !== 'https:') return false;
+    // Normalise the Host header through URL too, so 'example.com:80' equals 'http://example.com'.
+    return from.host === new URL(`${from.protocol}//${host}`).host;
+  } catch {
+    return false;
+  }
+}
+
+const CALLBACK = /^[a-zA-Z0-9_.]{1,32}$/;
+
+/**
+ * The JSONP / htmlfile callback, or undefined when it is missing, repeated or not a plain dotted
+ * name. sockjs 0.3.24 checks `/[^a-zA-Z0-9-_.]/`, whose `9-_` is a range that lets `<`, `>`, `[`,
+ * `\` and `]` through into a script (and htmlfile has no length cap): checked here first.
+ */
+export function callbackOf(search: URLSearchParams): string | undefined {
+  const values = search.has('c') ? search.getAll('c') : search.getAll('callback');
+  if (values.length !== 1) return undefined;
+  return CALLBACK.test(values[0]) ? values[0] : undefined;
+}
+
+/** Path segments sockjs accepts for server and session ids (its dispatcher uses `[^/.]+`). */
+const SEGMENT = '[^/.]+';
+
+/** What a path under the prefix asks for. */
+export type SockJsRoute =
+  | { kind: 'base' }
+  | { kind: 'client-script' }
+  | { kind: 'raw-websocket' }
+  | { kind: 'session'; transport: string }
+  | { kind: 'other' };
+
+export function routeOf(path: string, prefix: string): SockJsRoute | undefined {
+  if (path !== prefix && !path.startsWith(`${prefix}/`)) return undefined;
+  const rest = path.slice(prefix.length).replace(/\/$/, '');
+  if (rest === '') return { kind: 'base' };
+  if (rest === CLIENT_SCRIPT_PATH) return { kind: 'client-script' };
+  if (rest === '/websocket') return { kind: 'raw-websocket' };
+  const match = new RegExp(`^/${SEGMENT}/${SEGMENT}/(${SEGMENT})$`).exec(rest);
+  if (match) return { kind: 'session', transport: match[1] };
+  return { kind: 'other' };
+}
+
+/** Where, under the prefix, this server hands out its own copy of sockjs-client. */
+export const CLIENT_SCRIPT_PATH = '/sockjs.min.js';
+
+/** Splits `req.url` into path and query without trusting it to be well formed. */
+export function parseUrl(url: string | undefined): { path: string; search: URLSearchParams } {
+  const raw = url ?? '/';
+  const q = raw.indexOf('?');
+  const path = q === -1 ? raw : raw.slice(0, q);
+  let search: URLSearchParams;
+  try {
+    search = new URLSearchParams(q === -1 ? '' : raw.slice(q + 1));
+  } catch {
+    search = new URLSearchParams();
+  }
+  return { path, search };
+}
