@@ -1,0 +1,41 @@
+import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { MetricsModule } from '@app/observability';
+import { PlainWsTransport } from '../plain-ws/plain-ws.transport';
+import { DEFAULT_HTTP_TRANSPORT_OPTIONS, HTTP_TRANSPORT_OPTIONS, type HttpTransportOptions } from './http-transport-options';
+import { JsonBodyMiddleware } from './json-body.middleware';
+import { LongPollController } from './long-poll.controller';
+import { LongPollService } from './long-poll.service';
+import { OriginMiddleware } from './origin.middleware';
+import { RoomsController } from './rooms.controller';
+import { SseController } from './sse.controller';
+import { SseHub } from './sse-hub';
+
+/**
+ * The chat without STOMP: REST, long polling, SSE and the plain WebSocket (PlainWsTransport, which the
+ * app registers with the UpgradeRouter). Needs CHAT_API (ChatModule) and AppConfig from the app, and the
+ * Nest app created with `bodyParser: false` (JsonBodyMiddleware reads bodies itself, with the size limit).
+ */
+@Module({})
+export class HttpTransportsModule implements NestModule {
+  static forRoot(options: { imports?: DynamicModule['imports']; http?: Partial<HttpTransportOptions> } = {}): DynamicModule {
+    return {
+      module: HttpTransportsModule,
+      imports: [MetricsModule, ...(options.imports ?? [])],
+      controllers: [RoomsController, LongPollController, SseController],
+      providers: [
+        { provide: HTTP_TRANSPORT_OPTIONS, useValue: { ...DEFAULT_HTTP_TRANSPORT_OPTIONS, ...options.http } },
+        SseHub,
+        LongPollService,
+        PlainWsTransport,
+        OriginMiddleware,
+        JsonBodyMiddleware,
+      ],
+      exports: [PlainWsTransport, SseHub, LongPollService],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(OriginMiddleware).forRoutes(RoomsController, LongPollController, SseController);
+    consumer.apply(JsonBodyMiddleware).forRoutes(RoomsController);
+  }
+}

@@ -1,0 +1,19 @@
+export { isOriginAllowed, requestOriginAllowed, type AllowedOrigins } from './origin-policy';
+export { OriginMiddleware } from './origin.middleware';
+export { JsonBodyMiddleware } from './json-body.middleware';
+export { HttpErrorFilter } from './http-error.filter';
+export { HttpError, type ErrorBody } from './http-error';
+export { sendError } from './send-error';
+export { sseEvent, SSE_HEARTBEAT } from './sse-encoding';
+export { SseHub } from './sse-hub';
+export { SseStream, type SendLimits } from './sse-stream';
+export { LongPollService } from './long-poll.service';
+export { RoomsController, type RoomSummaryJson } from './rooms.controller';
+export { LongPollController } from './long-poll.controller';
+export { SseController } from './sse.controller';
+export {
+  DEFAULT_HTTP_TRANSPORT_OPTIONS,
+  HTTP_TRANSPORT_OPTIONS,
+  type HttpTransportOptions,
+} from './http-transport-options';
+export { HttpTransportsModule } from './http-transports.module';

@@ -1,0 +1,31 @@
+import { Controller, Get, Inject, Param, Query, Res, UseFilters } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
+import { HttpErrorFilter } from './http-error.filter';
+import { HTTP_TRANSPORT_OPTIONS, type HttpTransportOptions } from './http-transport-options';
+import { LongPollService } from './long-poll.service';
+import { optionalInteger } from './query-params';
+
+/** `GET /api/rooms/{room}/poll?after=ID&timeout=SECONDS` */
+@Controller('api/rooms')
+@UseFilters(HttpErrorFilter)
+export class LongPollController {
+  constructor(
+    private readonly polls: LongPollService,
+    @Inject(HTTP_TRANSPORT_OPTIONS) private readonly options: HttpTransportOptions,
+  ) {}
+
+  @Get(':room/poll')
+  async poll(
+    @Param('room') room: string,
+    @Query('after') after: unknown,
+    @Query('timeout') timeout: unknown,
+    @Res() res: ServerResponse,
+  ): Promise<void> {
+    const afterId = optionalInteger(after, 'after');
+    const seconds = Math.min(
+      optionalInteger(timeout, 'timeout') ?? this.options.pollDefaultTimeoutSec,
+      this.options.pollMaxTimeoutSec,
+    );
+    await this.polls.poll(room, afterId, seconds, res);
+  }
+}

@@ -1,0 +1,124 @@
+import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
+import { CHAT_API, chatIdOf, renderStoredMessage, validateRoom, type ChatApi } from '@app/chat';
+import type { BrokerMessage } from '@app/messaging';
+import { ChatMetrics, type TransportCounters } from '@app/observability';
+import { HTTP_TRANSPORT_OPTIONS, type HttpTransportOptions } from './http-transport-options';
+
+const EMPTY = Buffer.from('[]');
+const OPEN = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']');
+
+/** One held poll: a follower on the room, a deadline timer, and what arrived so far. */
+interface Waiter {
+  readonly res: ServerResponse;
+  readonly bodies: Buffer[];
+  lastId: number;
+  timer?: NodeJS.Timeout;
+  stop?: () => void;
+  flushQueued: boolean;
+  done: boolean;
+}
+
+/**
+ * Long polling over the chat service. A poll with messages already newer than `after` is answered at
+ * once; otherwise it becomes a follower of the room (chat.follow) and a timer, and costs nothing until
+ * a message or the deadline wakes it. Deliveries of one tick are answered together.
+ */
+@Injectable()
+export class LongPollService implements BeforeApplicationShutdown {
+  private readonly waiters = new Set<Waiter>();
+  private readonly counters: TransportCounters;
+
+  constructor(
+    @Inject(CHAT_API) private readonly chat: ChatApi,
+    metrics: ChatMetrics,
+    @Inject(HTTP_TRANSPORT_OPTIONS) private readonly options: HttpTransportOptions,
+  ) {
+    this.counters = metrics.forTransport('long-poll');
+  }
+
+  /** Polls held right now. */
+  get waiting(): number {
+    return this.waiters.size;
+  }
+
+  /**
+   * Answers `res` with the messages of `room` newer than `after` (live only when undefined), waiting up
+   * to `timeoutSec`. Throws ChatError (before anything is written) for a bad room.
+   */
+  async poll(room: string, after: number | undefined, timeoutSec: number, res: ServerResponse): Promise<void> {
+    validateRoom(room);
+    if (after !== undefined) {
+      const ready = await this.chat.messages(room, { after, limit: this.options.pollMaxMessages });
+      if (ready.length > 0) {
+        this.counters.messagesOut += ready.length;
+        return send(res, Buffer.from(JSON.stringify(ready.map(renderStoredMessage))));
+      }
+    }
+    if (res.destroyed || res.writableEnded) return;
+    this.hold(room, after ?? 0, after === undefined, timeoutSec, res);
+  }
+
+  beforeApplicationShutdown(): void {
+    for (const waiter of [...this.waiters]) this.finish(waiter);
+  }
+
+  private hold(room: string, after: number, liveOnly: boolean, timeoutSec: number, res: ServerResponse): void {
+    const waiter: Waiter = { res, bodies: [], lastId: after, flushQueued: false, done: false };
+    this.waiters.add(waiter);
+    this.counters.connections++;
+    res.on('close', () => this.finish(waiter));
+    waiter.timer = setTimeout(() => this.finish(waiter), timeoutSec * 1000);
+    const stop = this.chat.follow(room, liveOnly ? undefined : after, (m) => this.deliver(waiter, m));
+    if (waiter.done) stop();
+    else waiter.stop = stop;
+  }
+
+  private deliver(waiter: Waiter, message: BrokerMessage): void {
+    if (waiter.done) return;
+    const id = chatIdOf(message);
+    if (id === undefined || id <= waiter.lastId) return;
+    waiter.lastId = id;
+    waiter.bodies.push(message.body);
+    if (waiter.bodies.length >= this.options.pollMaxMessages) return this.finish(waiter);
+    if (!waiter.flushQueued) {
+      waiter.flushQueued = true;
+      // Messages published in the same tick (one group commit) go out in one answer.
+      setImmediate(() => this.finish(waiter));
+    }
+  }
+
+  /** Answers with what arrived (or `[]`) unless the client is gone, and forgets the waiter. */
+  private finish(waiter: Waiter): void {
+    if (waiter.done) return;
+    waiter.done = true;
+    this.waiters.delete(waiter);
+    this.counters.connections--;
+    clearTimeout(waiter.timer);
+    waiter.stop?.();
+    const { res, bodies } = waiter;
+    if (res.destroyed || res.writableEnded) return;
+    this.counters.messagesOut += bodies.length;
+    send(res, bodies.length === 0 ? EMPTY : Buffer.concat([OPEN, ...join(bodies), CLOSE]));
+  }
+}
+
+function join(bodies: Buffer[]): Buffer[] {
+  const parts: Buffer[] = [];
+  bodies.forEach((body, i) => {
+    if (i > 0) parts.push(COMMA);
+    parts.push(body);
+  });
+  return parts;
+}
+
+function send(res: ServerResponse, body: Buffer): void {
+  res.writeHead(200, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': body.length,
+    'Cache-Control': 'no-store',
+  });
+  res.end(body);
+}

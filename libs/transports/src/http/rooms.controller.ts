@@ -1,0 +1,63 @@
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, UseFilters } from '@nestjs/common';
+import { CHAT_API, ChatError, renderStoredMessage, type ChatApi, type StoredMessageJson } from '@app/chat';
+import { ChatMetrics, type TransportCounters } from '@app/observability';
+import { HttpErrorFilter } from './http-error.filter';
+import { optionalInteger } from './query-params';
+
+export interface RoomSummaryJson {
+  room: string;
+  messages: number;
+  lastMessageAt: string;
+}
+
+/** REST over the chat service: list rooms, read history (short polling), post a message. */
+@Controller('api/rooms')
+@UseFilters(HttpErrorFilter)
+export class RoomsController {
+  private readonly counters: TransportCounters;
+
+  constructor(
+    @Inject(CHAT_API) private readonly chat: ChatApi,
+    metrics: ChatMetrics,
+  ) {
+    this.counters = metrics.forTransport('rest');
+  }
+
+  @Get()
+  async rooms(): Promise<RoomSummaryJson[]> {
+    const rooms = await this.chat.rooms();
+    return rooms.map((r) => ({ room: r.room, messages: r.messages, lastMessageAt: r.lastMessageAt.toISOString() }));
+  }
+
+  @Get(':room/messages')
+  async messages(
+    @Param('room') room: string,
+    @Query('after') after: unknown,
+    @Query('before') before: unknown,
+    @Query('limit') limit: unknown,
+  ): Promise<StoredMessageJson[]> {
+    const query = {
+      after: optionalInteger(after, 'after'),
+      before: optionalInteger(before, 'before'),
+      limit: optionalInteger(limit, 'limit', 1),
+    };
+    const messages = await this.chat.messages(room, query);
+    return messages.map(renderStoredMessage);
+  }
+
+  /** `{from, text}` → 201 with the stored message. Header `client-message-id` makes a retry safe. */
+  @Post(':room/messages')
+  @HttpCode(201)
+  async post(
+    @Param('room') room: string,
+    @Body() body: unknown,
+    @Headers('client-message-id') clientMessageId: string | undefined,
+  ): Promise<StoredMessageJson> {
+    this.counters.framesIn++;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ChatError('bad-json');
+    const { from, text } = body as { from?: unknown; text?: unknown };
+    const stored = await this.chat.post({ room, from, text, ...(clientMessageId !== undefined && { clientMessageId }) });
+    this.counters.messagesIn++;
+    return renderStoredMessage(stored);
+  }
+}

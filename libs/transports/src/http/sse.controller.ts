@@ -1,0 +1,47 @@
+import { Controller, Get, Headers, Inject, Param, Query, Res, UseFilters } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
+import { CHAT_API, validateRoom, type ChatApi } from '@app/chat';
+import { ChatMetrics } from '@app/observability';
+import { HttpErrorFilter } from './http-error.filter';
+import { optionalInteger } from './query-params';
+import { SseHub } from './sse-hub';
+
+/**
+ * `GET /sse/rooms/{room}`: the room as Server-Sent Events. `Last-Event-ID` (header, or `?lastEventId=`
+ * for a first connection that resumes) replays what was missed, then the stream goes live; without it,
+ * live only. Both come from one chat.follow, which promises no gap and no duplicate between them.
+ */
+@Controller('sse/rooms')
+@UseFilters(HttpErrorFilter)
+export class SseController {
+  constructor(
+    @Inject(CHAT_API) private readonly chat: ChatApi,
+    private readonly hub: SseHub,
+    private readonly metrics: ChatMetrics,
+  ) {}
+
+  @Get(':room')
+  open(
+    @Param('room') room: string,
+    @Headers('last-event-id') lastEventHeader: string | undefined,
+    @Query('lastEventId') lastEventQuery: unknown,
+    @Res() res: ServerResponse,
+  ): void {
+    validateRoom(room);
+    const header = lastEventHeader?.trim();
+    const after = optionalInteger(header ? header : lastEventQuery, 'Last-Event-ID');
+    const stream = this.hub.create(res);
+    let stop: () => void;
+    try {
+      stop = this.chat.follow(room, after, (message) => stream.deliver(message));
+    } catch (err) {
+      stream.end();
+      throw err;
+    }
+    this.metrics.subscriptions++;
+    stream.open(() => {
+      this.metrics.subscriptions--;
+      stop();
+    });
+  }
+}

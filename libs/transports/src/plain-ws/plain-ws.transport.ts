@@ -1,0 +1,81 @@
+import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { CHAT_API, ROOM_PATTERN, type ChatApi } from '@app/chat';
+import { AppConfig, allowedOrigins } from '@app/config';
+import { ChatMetrics, type TransportCounters } from '@app/observability';
+import { requestOriginAllowed, type AllowedOrigins } from '../http/origin-policy';
+import { reject } from '../upgrade-router';
+import { PlainWsClient, PlainWsClose, type PlainWsLimits } from './plain-ws-client';
+
+export const PLAIN_WS_PATH = '/ws/chat';
+const DEFAULT_ROOM = 'lobby';
+
+/**
+ * `ws://HOST:PORT/ws/chat?room=R`: the chat without STOMP. The `ws` server runs in noServer mode; the
+ * app registers `handleUpgrade` with the UpgradeRouter. The handshake is refused with 403 for a foreign
+ * Origin and 400 for a bad room, before any WebSocket exists.
+ */
+@Injectable()
+export class PlainWsTransport implements BeforeApplicationShutdown {
+  private readonly wss: WebSocketServer;
+  private readonly clients = new Set<PlainWsClient>();
+  private readonly allowed: AllowedOrigins;
+  private readonly limits: PlainWsLimits;
+  private readonly counters: TransportCounters;
+
+  constructor(
+    @Inject(CHAT_API) private readonly chat: ChatApi,
+    config: AppConfig,
+    private readonly metrics: ChatMetrics,
+  ) {
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: config.MAX_FRAME_BYTES, clientTracking: false });
+    this.allowed = allowedOrigins(config);
+    this.limits = {
+      bufferBytes: config.SEND_BUFFER_BYTES,
+      timeLimitMs: config.SEND_TIME_LIMIT_MS,
+      ratePerSec: config.RATE_LIMIT_PER_SEC,
+      burst: config.RATE_LIMIT_BURST,
+    };
+    this.counters = metrics.forTransport('plain-ws');
+  }
+
+  /** Open sockets right now. */
+  get size(): number {
+    return this.clients.size;
+  }
+
+  /** For `router.route(PLAIN_WS_PATH, transport.handleUpgrade)`. */
+  readonly handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    if (!requestOriginAllowed(req, this.allowed)) return reject(socket, 403, 'Forbidden');
+    const room = roomOf(req.url);
+    if (room === undefined) return reject(socket, 400, 'Bad Request');
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      this.counters.connections++;
+      this.metrics.subscriptions++;
+      const client = new PlainWsClient(ws, room, this.chat, this.limits, this.counters, (c) => {
+        this.clients.delete(c);
+        this.counters.connections--;
+        this.metrics.subscriptions--;
+      });
+      this.clients.add(client);
+    });
+  };
+
+  beforeApplicationShutdown(): void {
+    for (const client of [...this.clients]) client.close(PlainWsClose.GoingAway, 'server shutting down');
+  }
+}
+
+/** The `room` query parameter (default `lobby`), or undefined when it is not a valid room name. */
+function roomOf(url: string | undefined): string | undefined {
+  let room: string | null;
+  try {
+    room = new URL(url ?? '/', 'http://localhost').searchParams.get('room');
+  } catch {
+    return undefined;
+  }
+  if (room === null) return DEFAULT_ROOM;
+  return ROOM_PATTERN.test(room) ? room : undefined;
+}
