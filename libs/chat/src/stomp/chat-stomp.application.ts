@@ -1,0 +1,71 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { StompHeaders } from '@app/stomp-codec';
+import type { BrokerMessage } from '@app/messaging';
+import { MessageRouter } from '@app/message-routing';
+import type { ClientError, Principal, SessionContext, StompApplication } from '@app/stomp-session';
+import { CHAT_API, type ChatApi } from '../chat-api.port';
+import { isChatError } from '../chat-error';
+import { LEGACY_CHAT_DESTINATION } from '../chat-message.render';
+import { TokenAuthenticator } from '../identity/token-authenticator';
+
+const ROOM_TOPIC = '/topic/rooms/';
+
+/**
+ * The chat's answer to every STOMP session: identity from CONNECT, `/app` to the message router, chat
+ * topics closed to direct SENDs (so every chat message is validated and stored), and `since-id`
+ * subscriptions served by the chat service's replay-then-live follower.
+ */
+@Injectable()
+export class ChatStompApplication implements StompApplication {
+  constructor(
+    private readonly router: MessageRouter,
+    private readonly authenticator: TokenAuthenticator,
+    @Inject(CHAT_API) private readonly chat: ChatApi,
+  ) {}
+
+  authenticate(headers: StompHeaders): Promise<Principal | undefined> {
+    return this.authenticator.authenticate(headers);
+  }
+
+  handleSend(ctx: SessionContext, destination: string, headers: StompHeaders, body: Buffer): Promise<boolean> {
+    return this.router.dispatchSend(ctx, destination, headers, body);
+  }
+
+  handleSubscribe(ctx: SessionContext, subscriptionId: string, destination: string, headers: StompHeaders): Promise<boolean> {
+    return this.router.dispatchSubscribe(ctx, subscriptionId, destination, headers);
+  }
+
+  checkBrokerSend(_ctx: SessionContext, destination: string): ClientError | undefined {
+    if (destination === LEGACY_CHAT_DESTINATION || destination.startsWith(ROOM_TOPIC)) {
+      return {
+        error: 'forbidden-destination',
+        message: 'Chat messages go through /app (e.g. /app/rooms/{room}) so that they are validated and stored.',
+      };
+    }
+    return undefined;
+  }
+
+  openSubscription(
+    _ctx: SessionContext,
+    _subscriptionId: string,
+    destination: string,
+    headers: StompHeaders,
+    deliver: (message: BrokerMessage) => void,
+  ): (() => void) | undefined {
+    const since = headers.get('since-id');
+    if (since === undefined || !destination.startsWith(ROOM_TOPIC)) return undefined;
+    if (!/^\d{1,15}$/.test(since)) {
+      throw { error: 'invalid-since-id', message: 'since-id must be a non-negative whole number.' } satisfies ClientError;
+    }
+    try {
+      return this.chat.follow(destination.slice(ROOM_TOPIC.length), Number(since), deliver);
+    } catch (error) {
+      if (isChatError(error)) throw { error: error.code, message: error.message } satisfies ClientError;
+      throw error;
+    }
+  }
+
+  reportError(ctx: SessionContext, error: ClientError & { receiptId?: string }): void {
+    this.router.reportError(ctx, error);
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { MessageRoutingModule } from '@app/message-routing';
+import { STOMP_APPLICATION } from '@app/stomp-session';
+import { ChatModule } from '../chat.module';
+import { TokenAuthenticator } from '../identity/token-authenticator';
+import { ChatController } from './chat.controller';
+import { ChatStompApplication } from './chat-stomp.application';
+
+/** The chat over STOMP: handlers for /app and the StompApplication every session uses. */
+@Module({
+  imports: [ChatModule, MessageRoutingModule],
+  providers: [TokenAuthenticator, ChatController, ChatStompApplication, { provide: STOMP_APPLICATION, useExisting: ChatStompApplication }],
+  exports: [STOMP_APPLICATION, TokenAuthenticator],
+})
+export class ChatStompModule {}

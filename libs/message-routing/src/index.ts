@@ -1,0 +1,20 @@
+export {
+  DestinationVariable,
+  Exception,
+  Header,
+  Headers,
+  MessageControllerAdvice,
+  MessageExceptionHandler,
+  MessageMapping,
+  Payload,
+  Principal,
+  SendTo,
+  SendToUser,
+  Session,
+  SubscribeMapping,
+  type SendToUserOptions,
+} from './routing.decorators';
+export { DestinationPattern } from './destination-pattern';
+export { MessagePayloadError, convertPayload } from './payload-converter';
+export { APP_PREFIX, MessageRouter } from './message-router';
+export { MessageRoutingModule } from './message-routing.module';

@@ -1,0 +1,207 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import type { StompHeaders } from '@app/stomp-codec';
+import { MessagingTemplate } from '@app/messaging';
+import type { SessionContext } from '@app/stomp-session';
+import { DestinationPattern } from './destination-pattern';
+import { HandlerTable, type ExceptionHandlerMethod, type HandlerMethod } from './handler-method';
+import { convertPayload } from './payload-converter';
+import {
+  CONTROLLER_ADVICE,
+  EXCEPTION_HANDLER,
+  MESSAGE_MAPPING,
+  PARAMS,
+  SEND_TO,
+  SEND_TO_USER,
+  SUBSCRIBE_MAPPING,
+  type ParamSpec,
+} from './routing.decorators';
+
+export const APP_PREFIX = '/app';
+const ERRORS_QUEUE = '/queue/errors';
+
+interface Invocation {
+  ctx: SessionContext;
+  destination: string;
+  headers: StompHeaders;
+  body: Buffer;
+  variables: Map<string, string>;
+  subscriptionId?: string;
+}
+
+/** Anything thrown that carries a stable `code` is the client's fault and safe to show. */
+interface CodedError {
+  code: string;
+  message: string;
+}
+
+/**
+ * Spring's SimpAnnotationMethodMessageHandler for Nest: finds @MessageMapping / @SubscribeMapping methods on
+ * every provider and controller (as Nest finds its own gateways), and dispatches `/app` frames to them.
+ */
+@Injectable()
+export class MessageRouter implements OnModuleInit {
+  private readonly logger = new Logger('MessageRouter');
+  private readonly messages = new HandlerTable();
+  private readonly subscriptions = new HandlerTable();
+  private readonly advice: ExceptionHandlerMethod[] = [];
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly template: MessagingTemplate,
+  ) {}
+
+  onModuleInit(): void {
+    const wrappers = [...this.discovery.getProviders(), ...this.discovery.getControllers()];
+    for (const wrapper of wrappers) {
+      const instance: unknown = wrapper.instance;
+      if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
+      this.register(instance);
+    }
+    this.logger.log(`${this.messages.size} message and ${this.subscriptions.size} subscribe mappings`);
+  }
+
+  /** Registers one object's handlers (discovery calls this; tests may too). */
+  register(instance: object): void {
+    const proto = Object.getPrototypeOf(instance) as object;
+    const names = this.scanner.getAllMethodNames(proto);
+    const exceptionHandlers = names.flatMap((name) => this.exceptionHandler(instance, proto, name) ?? []);
+    if (Reflect.getMetadata(CONTROLLER_ADVICE, proto.constructor)) this.advice.push(...exceptionHandlers);
+    for (const name of names) {
+      for (const [key, kind, table] of [
+        [MESSAGE_MAPPING, 'message', this.messages],
+        [SUBSCRIBE_MAPPING, 'subscribe', this.subscriptions],
+      ] as const) {
+        const destination: string | undefined = Reflect.getMetadata(key, proto, name);
+        if (destination === undefined) continue;
+        table.add({
+          kind,
+          pattern: new DestinationPattern(destination),
+          instance,
+          name,
+          method: (proto as Record<string, (...args: unknown[]) => unknown>)[name]!,
+          params: Reflect.getMetadata(PARAMS, proto, name) ?? [],
+          paramTypes: Reflect.getMetadata('design:paramtypes', proto, name) ?? [],
+          sendTo: Reflect.getMetadata(SEND_TO, proto, name),
+          sendToUser: Reflect.getMetadata(SEND_TO_USER, proto, name),
+          exceptionHandlers,
+        });
+      }
+    }
+  }
+
+  /** A SEND to `/app/**`: true when handled, false when an error went to the sender. */
+  async dispatchSend(ctx: SessionContext, destination: string, headers: StompHeaders, body: Buffer): Promise<boolean> {
+    return this.dispatch(this.messages, { ctx, destination, headers, body, variables: new Map() });
+  }
+
+  /** A SUBSCRIBE to `/app/**`: the return value goes to that subscription only. */
+  async dispatchSubscribe(ctx: SessionContext, subscriptionId: string, destination: string, headers: StompHeaders): Promise<boolean> {
+    return this.dispatch(this.subscriptions, { ctx, destination, headers, body: Buffer.alloc(0), variables: new Map(), subscriptionId });
+  }
+
+  /** Sends `{error, message, receiptId?}` to the session's `/user/queue/errors`. */
+  reportError(ctx: SessionContext, error: { error: string; message: string; receiptId?: string }): void {
+    this.template.convertAndSendToSession(ctx.sessionId, ERRORS_QUEUE, error);
+  }
+
+  private async dispatch(table: HandlerTable, inv: Invocation): Promise<boolean> {
+    const lookup = inv.destination.startsWith(APP_PREFIX + '/') ? inv.destination.slice(APP_PREFIX.length) : undefined;
+    const found = lookup === undefined ? undefined : table.find(lookup);
+    if (!found) {
+      this.reportError(inv.ctx, withReceipt(inv, { error: 'no-handler', message: `Nothing handles ${inv.destination}.` }));
+      return false;
+    }
+    inv.variables = found.variables;
+    const { handler } = found;
+    try {
+      const args = await Promise.all(handler.params.length === 0 && handler.paramTypes.length > 0
+        ? [convertPayload(inv.body, handler.paramTypes[0])]
+        : this.arguments(handler.params, handler.paramTypes, inv, undefined));
+      const result = await handler.method.apply(handler.instance, args);
+      this.handleReturn(handler, inv, result);
+      return true;
+    } catch (error) {
+      await this.handleError(handler, inv, error);
+      return false;
+    }
+  }
+
+  private handleReturn(handler: HandlerMethod, inv: Invocation, result: unknown): void {
+    if (result === undefined) return;
+    if (handler.sendToUser) return this.sendToUser(inv.ctx, handler.sendToUser.destination, handler.sendToUser.broadcast, result);
+    if (handler.sendTo) return this.template.convertAndSend(handler.sendTo, result as object);
+    if (handler.kind === 'subscribe' && inv.subscriptionId !== undefined) {
+      const message = this.template.toMessage(inv.destination, result as object);
+      return inv.ctx.sendToSubscription(inv.subscriptionId, message);
+    }
+    // Spring's default: the broker destination named like the mapping, under /topic.
+    this.template.convertAndSend('/topic' + inv.destination.slice(APP_PREFIX.length), result as object);
+  }
+
+  private sendToUser(ctx: SessionContext, destination: string, broadcast: boolean, payload: unknown): void {
+    if (broadcast && ctx.principal) this.template.convertAndSendToUser(ctx.principal.name, destination, payload as object);
+    else this.template.convertAndSendToSession(ctx.sessionId, destination, payload as object);
+  }
+
+  private async handleError(handler: HandlerMethod, inv: Invocation, error: unknown): Promise<void> {
+    const eh = [...handler.exceptionHandlers, ...this.advice].find(
+      (h) => h.types.length === 0 || h.types.some((t) => error instanceof (t as unknown as new () => unknown)),
+    );
+    if (eh) {
+      try {
+        const result = await eh.method.apply(eh.instance, await Promise.all(this.arguments(eh.params, [], inv, error)));
+        if (result === undefined) return;
+        const target = eh.sendToUser ?? { destination: ERRORS_QUEUE, broadcast: false };
+        return this.sendToUser(inv.ctx, target.destination, target.broadcast, result);
+      } catch (second) {
+        error = second;
+      }
+    }
+    if (!isCoded(error)) this.logger.error(`handler ${handler.name} for ${inv.destination} failed`, (error as Error)?.stack);
+    const body = isCoded(error)
+      ? { error: error.code, message: error.message }
+      : { error: 'internal-error', message: 'The server could not handle this message.' };
+    this.reportError(inv.ctx, withReceipt(inv, body));
+  }
+
+  private arguments(params: ParamSpec[], types: unknown[], inv: Invocation, error: unknown): unknown[] {
+    const args: unknown[] = new Array(Math.max(types.length, ...params.map((p) => p.index + 1), 0)).fill(undefined);
+    for (const p of params) {
+      switch (p.kind) {
+        case 'payload': args[p.index] = convertPayload(inv.body, types[p.index]); break;
+        case 'variable': args[p.index] = inv.variables.get(p.name!); break;
+        case 'header': args[p.index] = inv.headers.get(p.name!); break;
+        case 'headers': args[p.index] = inv.headers; break;
+        case 'principal': args[p.index] = inv.ctx.principal?.name; break;
+        case 'session': args[p.index] = inv.ctx; break;
+        case 'error': args[p.index] = error; break;
+      }
+    }
+    return args;
+  }
+
+  private exceptionHandler(instance: object, proto: object, name: string): ExceptionHandlerMethod | undefined {
+    const types = Reflect.getMetadata(EXCEPTION_HANDLER, proto, name);
+    if (!types) return undefined;
+    return {
+      instance,
+      method: (proto as Record<string, (...args: unknown[]) => unknown>)[name]!,
+      types,
+      params: Reflect.getMetadata(PARAMS, proto, name) ?? [],
+      sendToUser: Reflect.getMetadata(SEND_TO_USER, proto, name),
+    };
+  }
+}
+
+function isCoded(error: unknown): error is CodedError {
+  return typeof error === 'object' && error !== null && typeof (error as CodedError).code === 'string'
+    && typeof (error as CodedError).message === 'string';
+}
+
+function withReceipt(inv: Invocation, body: { error: string; message: string }): { error: string; message: string; receiptId?: string } {
+  const receiptId = inv.headers.get('receipt');
+  return receiptId === undefined ? body : { ...body, receiptId };
+}
+

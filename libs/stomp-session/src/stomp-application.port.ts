@@ -1,0 +1,63 @@
+import type { StompHeaders, StompVersion } from '@app/stomp-codec';
+import type { BrokerMessage } from '@app/messaging';
+
+/** Who is on the other end of a session. Anonymous sessions have no principal. */
+export interface Principal {
+  readonly name: string;
+}
+
+/** What application code may know and do about the session that sent a frame. */
+export interface SessionContext {
+  readonly sessionId: string;
+  readonly principal?: Principal;
+  readonly version: StompVersion;
+  readonly transport: string;
+  readonly remoteAddress: string;
+  /** Delivers one MESSAGE to one subscription of this session only (@SubscribeMapping replies). */
+  sendToSubscription(subscriptionId: string, message: BrokerMessage): void;
+}
+
+/** Refusal of a CONNECT: the session answers with an ERROR frame carrying this message, then closes. */
+export class AuthenticationError extends Error {
+  override readonly name = 'AuthenticationError';
+}
+
+/** A client-facing error for one SEND: goes to the session's `/user/queue/errors`, the session stays open. */
+export interface ClientError {
+  error: string;
+  message: string;
+}
+
+/**
+ * The application behind every STOMP session: identity, `/app` destinations, and the chat's rules for
+ * broker destinations. The session owns the protocol; this owns meaning.
+ */
+export interface StompApplication {
+  /** Resolves the principal of a CONNECT (undefined = anonymous); throws AuthenticationError to refuse. */
+  authenticate(connectHeaders: StompHeaders): Promise<Principal | undefined>;
+  /**
+   * A SEND to `/app/**`. Resolves true when handled (the session then sends RECEIPT), false when the
+   * application already reported an error to the client.
+   */
+  handleSend(ctx: SessionContext, destination: string, headers: StompHeaders, body: Buffer): Promise<boolean>;
+  /** A SUBSCRIBE to `/app/**`; may reply through ctx.sendToSubscription. Same result rule as handleSend. */
+  handleSubscribe(ctx: SessionContext, subscriptionId: string, destination: string, headers: StompHeaders): Promise<boolean>;
+  /** Refuses a SEND straight to a broker destination (e.g. chat topics must go through /app). */
+  checkBrokerSend(ctx: SessionContext, destination: string): ClientError | undefined;
+  /**
+   * Lets the application take over a broker subscription (e.g. `since-id` replay). Returns the function that
+   * ends it, or undefined to let the session subscribe to the broker itself. Throws a ClientError-shaped
+   * error to refuse the SUBSCRIBE.
+   */
+  openSubscription(
+    ctx: SessionContext,
+    subscriptionId: string,
+    destination: string,
+    headers: StompHeaders,
+    deliver: (message: BrokerMessage) => void,
+  ): (() => void) | undefined;
+  /** Delivers an error to this session's `/user/queue/errors`. */
+  reportError(ctx: SessionContext, error: ClientError & { receiptId?: string }): void;
+}
+
+export const STOMP_APPLICATION = Symbol('StompApplication');

@@ -1,0 +1,498 @@
+import { randomBytes } from 'node:crypto';
+import {
+  StompCodecError,
+  StompDecoder,
+  createMessageTemplate,
+  encodeFrame,
+  negotiateHeartbeat,
+  negotiateVersion,
+  type MessageTemplate,
+  type StompFrame,
+  type StompHeaders,
+  type StompVersion,
+} from '@app/stomp-codec';
+import { createMessage, type BrokerMessage, type BrokerPort, type Subscriber } from '@app/messaging';
+import type { Connection } from './connection.port';
+import type { SessionHandle } from './stomp-endpoint.port';
+import type { ClientError, Principal, SessionContext, StompApplication } from './stomp-application.port';
+import type { SessionOptions, UserDestinationResolver } from './session-options';
+import { StompEvents, type SessionEventSink } from './session-events';
+import { HeartbeatMonitor } from './heartbeat-monitor';
+import { TokenBucket } from './token-bucket';
+import { CloseCode, type SessionMetrics } from './session-metrics';
+
+export interface SessionDeps {
+  broker: BrokerPort;
+  users: UserDestinationResolver;
+  app: StompApplication;
+  events: SessionEventSink;
+  metrics: SessionMetrics;
+  /** Called once when the session has ended, whatever the reason. */
+  ended(session: StompSession): void;
+  /** Unexpected faults (bugs, not bad input) go here so they are seen; the session survives them. */
+  logError(message: string, error: unknown): void;
+}
+
+type AckMode = 'auto' | 'client' | 'client-individual';
+interface SubscriptionRecord {
+  id: string;
+  /** As the client named it: MESSAGE frames carry this. */
+  destination: string;
+  ack: AckMode;
+  /** Set when the application owns the subscription (e.g. since-id replay). */
+  stop?: () => void;
+}
+
+type State = 'awaiting-connect' | 'authenticating' | 'connected' | 'closed';
+const ACK_MODES: ReadonlySet<string> = new Set(['auto', 'client', 'client-individual']);
+/** Headers that describe one frame, not the message: never forwarded from a SEND to subscribers. */
+const FRAME_HEADERS: ReadonlySet<string> = new Set([
+  'destination', 'content-length', 'receipt', 'transaction', 'message-id', 'subscription', 'ack', 'id',
+]);
+const MAX_PENDING_FRAMES = 100;
+const SUPPORTED = '1.0,1.1,1.2';
+
+/**
+ * One STOMP session: the protocol state machine over a transport-neutral Connection. It owns framing,
+ * ordering, receipts, heart-beats, transactions and limits; the StompApplication owns meaning.
+ */
+export class StompSession implements SessionHandle, Subscriber, SessionContext {
+  readonly sessionId = randomBytes(8).toString('hex');
+  principal?: Principal;
+  version: StompVersion = '1.2';
+
+  private state: State = 'awaiting-connect';
+  private readonly decoder: StompDecoder;
+  private readonly subscriptions = new Map<string, SubscriptionRecord>();
+  private readonly transactions = new Map<string, StompFrame[]>();
+  private readonly heartbeat: HeartbeatMonitor;
+  private readonly bucket: TokenBucket;
+  private readonly connectTimer: NodeJS.Timeout;
+  private pending: StompFrame[] = [];
+  private messageSeq = 0;
+  private blockedSince = 0;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly deps: SessionDeps,
+    private readonly options: SessionOptions,
+  ) {
+    this.decoder = new StompDecoder(options.limits, { commands: 'client' });
+    this.heartbeat = new HeartbeatMonitor(
+      () => this.writeRaw(HEARTBEAT, false),
+      () => this.fail('heart-beat timeout', 'No data from the client within the negotiated heart-beat interval.', undefined, 'heartbeat-timeout'),
+    );
+    this.bucket = new TokenBucket(options.rateLimitPerSec, options.rateLimitBurst);
+    this.connectTimer = setTimeout(
+      () => this.fail('CONNECT timeout', `No CONNECT frame within ${options.connectTimeoutMs} ms.`, undefined, 'connect-timeout'),
+      options.connectTimeoutMs,
+    );
+    this.connectTimer.unref();
+  }
+
+  get transport(): string {
+    return this.connection.transport;
+  }
+
+  get remoteAddress(): string {
+    return this.connection.remoteAddress;
+  }
+
+  get isOpen(): boolean {
+    return this.state !== 'closed';
+  }
+
+  // ---- inbound ----------------------------------------------------------------------------------
+
+  receive(data: Buffer | string): void {
+    if (this.state === 'closed') return;
+    this.heartbeat.received();
+    let frames: StompFrame[];
+    try {
+      frames = this.decoder.push(data);
+    } catch (error) {
+      if (error instanceof StompCodecError) return this.fail(error.message, `Frame rejected (${error.code}).`);
+      return this.crash(error);
+    }
+    for (const frame of frames) {
+      if (!this.isOpen) return;
+      this.deps.metrics.frameIn();
+      if (this.state === 'authenticating') {
+        if (this.pending.push(frame) > MAX_PENDING_FRAMES) this.fail('too many frames before CONNECTED');
+        continue;
+      }
+      this.dispatch(frame);
+    }
+  }
+
+  closed(): void {
+    this.end('closed');
+  }
+
+  /** Ends the session from the server side (shutdown): an ERROR frame, then a clean close. */
+  shutdown(message: string): void {
+    if (this.state === 'closed') return;
+    this.writeFrame('ERROR', [['message', message], ['content-type', 'text/plain']], 'The server is shutting down; reconnect later.');
+    this.close(CloseCode.GoingAway, 'server shutting down', 'shutdown');
+  }
+
+  private dispatch(frame: StompFrame): void {
+    try {
+      if (frame.command === 'CONNECT' || frame.command === 'STOMP') return this.onConnect(frame);
+      if (this.state !== 'connected') return this.fail('no CONNECT frame', `${frame.command} received before CONNECT.`, frame);
+      switch (frame.command) {
+        case 'SEND': return this.onSend(frame, false);
+        case 'SUBSCRIBE': return this.onSubscribe(frame);
+        case 'UNSUBSCRIBE': return this.onUnsubscribe(frame);
+        case 'ACK':
+        case 'NACK': return this.onAck(frame, false);
+        case 'BEGIN': return this.onBegin(frame);
+        case 'COMMIT': return this.onCommit(frame);
+        case 'ABORT': return this.onAbort(frame);
+        case 'DISCONNECT': return this.onDisconnect(frame);
+        default: return this.fail('unknown command', `Unknown command ${frame.command}.`, frame);
+      }
+    } catch (error) {
+      this.crash(error);
+    }
+  }
+
+  private onConnect(frame: StompFrame): void {
+    if (this.state !== 'awaiting-connect') return this.fail('already connected', 'A session takes one CONNECT frame.', frame);
+    clearTimeout(this.connectTimer);
+    const version = negotiateVersion(frame.headers.get('accept-version'), this.connection.protocol);
+    if (!version) {
+      return this.fail('unsupported protocol version', `Supported protocol versions are ${SUPPORTED.replace(/,/g, ' ')}.`, frame, 'error', [['version', SUPPORTED]]);
+    }
+    this.version = version;
+    this.decoder.version = version;
+    let beats: { sendEveryMs: number; expectEveryMs: number };
+    try {
+      beats = negotiateHeartbeat(frame.headers.get('heart-beat'), this.options.heartbeatMs, this.options.heartbeatMs);
+    } catch {
+      return this.fail('malformed heart-beat header', 'heart-beat must be two non-negative integers: cx,cy.', frame);
+    }
+    this.state = 'authenticating';
+    this.deps.app.authenticate(frame.headers).then(
+      (principal) => this.connected(principal, beats),
+      (error: unknown) => {
+        const message = error instanceof Error ? error.message : 'authentication failed';
+        this.fail(message, 'The CONNECT frame was refused.', undefined, 'auth-failed', [], CloseCode.PolicyViolation);
+      },
+    );
+  }
+
+  private connected(principal: Principal | undefined, beats: { sendEveryMs: number; expectEveryMs: number }): void {
+    if (this.state !== 'authenticating') return;
+    this.principal = principal;
+    this.state = 'connected';
+    const hb = this.options.heartbeatMs;
+    const headers: [string, string][] = [
+      ['version', this.version],
+      ['heart-beat', `${hb},${hb}`],
+      ['server', this.options.serverName],
+      ['session', this.sessionId],
+    ];
+    if (principal) headers.push(['user-name', principal.name]);
+    this.writeFrame('CONNECTED', headers);
+    this.heartbeat.start(beats.sendEveryMs, beats.expectEveryMs);
+    this.deps.users.connected(this.sessionId, principal?.name);
+    this.deps.events.emit(StompEvents.Connected, {
+      sessionId: this.sessionId, user: principal?.name, version: this.version, transport: this.transport,
+    });
+    const pending = this.pending;
+    this.pending = [];
+    for (const frame of pending) {
+      if (this.state !== 'connected') return;
+      this.dispatch(frame);
+    }
+  }
+
+  private onSend(frame: StompFrame, committing: boolean): void {
+    const destination = frame.headers.get('destination');
+    if (!destination) return this.fail('missing destination header', 'SEND requires a destination header.', frame);
+    if (!committing && this.enlist(frame)) return;
+    const receiptId = frame.headers.get('receipt');
+    if (!this.bucket.take()) {
+      this.deps.metrics.rateLimited();
+      return this.reportError({ error: 'rate-limited', message: 'You are sending messages too fast; slow down.' }, receiptId);
+    }
+    if (destination.startsWith('/app/')) {
+      this.deps.app.handleSend(this, destination, frame.headers, frame.body).then(
+        (ok) => ok && this.receipt(frame),
+        (error: unknown) => {
+          this.deps.logError(`handler for ${destination} failed`, error);
+          this.reportError({ error: 'internal-error', message: 'The server could not handle this message.' }, receiptId);
+        },
+      );
+      return;
+    }
+    if (isBrokerDestination(destination) && !this.deps.users.isPrivate(destination)) {
+      const refusal = this.deps.app.checkBrokerSend(this, destination);
+      if (refusal) return this.reportError(refusal, receiptId);
+      this.deps.broker.publish(createMessage(destination, frame.body, forwardedHeaders(frame.headers)));
+      return this.receipt(frame);
+    }
+    this.reportError({ error: 'forbidden-destination', message: `Messages cannot be sent to ${destination}.` }, receiptId);
+  }
+
+  private onSubscribe(frame: StompFrame): void {
+    const destination = frame.headers.get('destination');
+    if (!destination) return this.fail('missing destination header', 'SUBSCRIBE requires a destination header.', frame);
+    // STOMP 1.0 made the id optional; the destination then names the subscription.
+    const id = frame.headers.get('id') ?? (this.version === '1.0' ? destination : undefined);
+    if (id === undefined) return this.fail('missing id header', 'SUBSCRIBE requires an id header.', frame);
+    if (this.subscriptions.has(id)) return this.fail('duplicate subscription id', `Subscription id ${id} is already in use.`, frame);
+    if (this.subscriptions.size >= this.options.maxSubscriptions) {
+      return this.fail('too many subscriptions', `A session may hold at most ${this.options.maxSubscriptions} subscriptions.`, frame);
+    }
+    const ack = frame.headers.get('ack') ?? 'auto';
+    if (!ACK_MODES.has(ack)) return this.fail('invalid ack mode', 'ack must be auto, client or client-individual.', frame);
+    const record: SubscriptionRecord = { id, destination, ack: ack as AckMode };
+
+    if (destination.startsWith('/app/')) {
+      this.subscriptions.set(id, record);
+      this.deps.app.handleSubscribe(this, id, destination, frame.headers).then(
+        (ok) => ok && this.receipt(frame),
+        (error: unknown) => {
+          this.deps.logError(`subscribe handler for ${destination} failed`, error);
+          this.reportError({ error: 'internal-error', message: 'The server could not handle this subscription.' }, frame.headers.get('receipt'));
+        },
+      );
+      return;
+    }
+    let userTarget: string | undefined;
+    try {
+      userTarget = this.deps.users.subscriptionTarget(this.sessionId, destination);
+    } catch (error) {
+      return this.fail('forbidden destination', error instanceof Error ? error.message : `Cannot subscribe to ${destination}.`, frame);
+    }
+    const target = userTarget ?? destination;
+    if (userTarget === undefined && (!isBrokerDestination(destination) || this.deps.users.isPrivate(destination))) {
+      return this.fail('forbidden destination', `Cannot subscribe to ${destination}.`, frame);
+    }
+    try {
+      record.stop = this.deps.app.openSubscription(this, id, destination, frame.headers, (m) => this.deliverTo(record, m));
+    } catch (error) {
+      if (isClientError(error)) return this.reportError(error, frame.headers.get('receipt'));
+      throw error;
+    }
+    this.subscriptions.set(id, record);
+    if (!record.stop) this.deps.broker.subscribe(this, id, target);
+    this.receipt(frame);
+    this.deps.events.emit(StompEvents.Subscribed, { sessionId: this.sessionId, user: this.principal?.name, subscriptionId: id, destination });
+  }
+
+  private onUnsubscribe(frame: StompFrame): void {
+    const id = frame.headers.get('id') ?? (this.version === '1.0' ? frame.headers.get('destination') : undefined);
+    if (id === undefined) return this.fail('missing id header', 'UNSUBSCRIBE requires an id header.', frame);
+    const record = this.subscriptions.get(id);
+    if (record) this.dropSubscription(record);
+    this.receipt(frame);
+  }
+
+  private onAck(frame: StompFrame, committing: boolean): void {
+    const required = this.version === '1.2' ? ['id'] : this.version === '1.1' ? ['message-id', 'subscription'] : ['message-id'];
+    const missing = required.find((h) => !frame.headers.has(h));
+    if (missing) return this.fail(`missing ${missing} header`, `${frame.command} requires a ${missing} header.`, frame);
+    if (!committing && this.enlist(frame)) return;
+    // The simple broker delivers once and keeps no unacknowledged copies (as Spring's): ACK/NACK only confirm.
+    this.receipt(frame);
+  }
+
+  private onBegin(frame: StompFrame): void {
+    const tx = frame.headers.get('transaction');
+    if (!tx) return this.fail('missing transaction header', 'BEGIN requires a transaction header.', frame);
+    if (this.transactions.has(tx)) return this.fail('transaction already started', `Transaction ${tx} is already open.`, frame);
+    if (this.transactions.size >= this.options.maxTransactions) {
+      return this.fail('too many transactions', `A session may hold at most ${this.options.maxTransactions} open transactions.`, frame);
+    }
+    this.transactions.set(tx, []);
+    this.receipt(frame);
+  }
+
+  private onCommit(frame: StompFrame): void {
+    const frames = this.takeTransaction(frame);
+    if (!frames) return;
+    for (const f of frames) {
+      if (this.state !== 'connected') return;
+      if (f.command === 'SEND') this.onSend(f, true);
+      else this.onAck(f, true);
+    }
+    this.receipt(frame);
+  }
+
+  private onAbort(frame: StompFrame): void {
+    if (this.takeTransaction(frame)) this.receipt(frame);
+  }
+
+  private onDisconnect(frame: StompFrame): void {
+    this.receipt(frame);
+    this.close(CloseCode.Normal, 'disconnect', 'disconnect');
+  }
+
+  /** Buffers a SEND/ACK/NACK of a transaction; true when the frame was taken (or refused). */
+  private enlist(frame: StompFrame): boolean {
+    const tx = frame.headers.get('transaction');
+    if (tx === undefined) return false;
+    const frames = this.transactions.get(tx);
+    if (!frames) {
+      this.fail('unknown transaction', `Transaction ${tx} was not begun.`, frame);
+      return true;
+    }
+    if (frames.push(frame) > this.options.maxTransactionFrames) {
+      this.fail('transaction too large', `A transaction may hold at most ${this.options.maxTransactionFrames} frames.`, frame);
+      return true;
+    }
+    this.receipt(frame);
+    return true;
+  }
+
+  private takeTransaction(frame: StompFrame): StompFrame[] | undefined {
+    const tx = frame.headers.get('transaction');
+    if (!tx) return void this.fail('missing transaction header', `${frame.command} requires a transaction header.`, frame);
+    const frames = this.transactions.get(tx);
+    if (!frames) return void this.fail('unknown transaction', `Transaction ${tx} was not begun.`, frame);
+    this.transactions.delete(tx);
+    return frames;
+  }
+
+  // ---- outbound ---------------------------------------------------------------------------------
+
+  /** Subscriber: the broker's fan-out lands here, once per subscription. */
+  deliver(message: BrokerMessage, subscriptionId: string): void {
+    const record = this.subscriptions.get(subscriptionId);
+    if (record) this.deliverTo(record, message);
+  }
+
+  sendToSubscription(subscriptionId: string, message: BrokerMessage): void {
+    this.deliver(message, subscriptionId);
+  }
+
+  private deliverTo(record: SubscriptionRecord, message: BrokerMessage): void {
+    if (this.state !== 'connected') return;
+    // The frame is encoded once per message, version and destination; per subscriber only ids differ.
+    const key = `stomp/${this.version}/${record.destination}`;
+    let template = message.encodings.get(key) as MessageTemplate | undefined;
+    if (!template) {
+      template = createMessageTemplate(messageHeaders(record.destination, message), message.body, this.version);
+      message.encodings.set(key, template);
+    }
+    const messageId = String(++this.messageSeq);
+    const ack = record.ack !== 'auto' && this.version === '1.2' ? messageId : undefined;
+    this.writeRaw(template.render(record.id, messageId, ack), !message.isText);
+    this.deps.metrics.messageOut();
+  }
+
+  private receipt(frame: StompFrame): void {
+    const id = frame.headers.get('receipt');
+    if (id !== undefined) this.writeFrame('RECEIPT', [['receipt-id', id]]);
+  }
+
+  private reportError(error: ClientError, receiptId?: string): void {
+    this.deps.app.reportError(this, receiptId === undefined ? error : { ...error, receiptId });
+  }
+
+  private writeFrame(command: string, headers: [string, string][], body = ''): void {
+    const bytes = encodeFrame({ command, headers: new Map(headers), body: Buffer.from(body, 'utf8') }, this.version);
+    this.writeRaw(bytes, false);
+  }
+
+  private writeRaw(bytes: Buffer, binary: boolean): void {
+    if (this.state === 'closed') return;
+    const buffered = this.connection.bufferedBytes;
+    if (buffered > 0) {
+      const now = performance.now();
+      if (this.blockedSince === 0) this.blockedSince = now;
+      if (buffered > this.options.sendBufferBytes || now - this.blockedSince > this.options.sendTimeLimitMs) {
+        this.deps.metrics.slowConsumer();
+        return this.close(CloseCode.SlowConsumer, 'slow consumer', 'slow-consumer');
+      }
+    } else {
+      this.blockedSince = 0;
+    }
+    this.connection.send(bytes, binary);
+    this.heartbeat.sent();
+    this.deps.metrics.frameOut();
+  }
+
+  // ---- endings ----------------------------------------------------------------------------------
+
+  /** A protocol fault: ERROR with a clear message header, then close. */
+  private fail(
+    message: string,
+    detail = '',
+    frame?: StompFrame,
+    reason = 'error',
+    extra: [string, string][] = [],
+    code: number = CloseCode.ProtocolError,
+  ): void {
+    if (this.state === 'closed') return;
+    const headers: [string, string][] = [['message', message], ['content-type', 'text/plain'], ...extra];
+    const receiptId = frame?.headers.get('receipt');
+    if (receiptId !== undefined) headers.push(['receipt-id', receiptId]);
+    this.writeFrame('ERROR', headers, detail);
+    this.close(code, message, reason);
+  }
+
+  private crash(error: unknown): void {
+    this.deps.logError(`session ${this.sessionId} failed`, error);
+    this.fail('internal server error', 'The server failed to process a frame.');
+  }
+
+  private close(code: number, wsReason: string, reason: string): void {
+    if (this.state === 'closed') return;
+    this.end(reason);
+    this.connection.close(code, wsReason.slice(0, 120));
+  }
+
+  private end(reason: string): void {
+    if (this.state === 'closed') return;
+    const wasConnected = this.state === 'connected' || this.state === 'authenticating';
+    this.state = 'closed';
+    clearTimeout(this.connectTimer);
+    this.heartbeat.stop();
+    for (const record of this.subscriptions.values()) record.stop?.();
+    this.subscriptions.clear();
+    this.transactions.clear();
+    this.pending = [];
+    this.deps.broker.unsubscribeAll(this.sessionId);
+    if (wasConnected) {
+      this.deps.users.disconnected(this.sessionId, this.principal?.name);
+      this.deps.events.emit(StompEvents.Disconnected, { sessionId: this.sessionId, user: this.principal?.name, reason });
+    }
+    this.deps.ended(this);
+  }
+
+  private dropSubscription(record: SubscriptionRecord): void {
+    this.subscriptions.delete(record.id);
+    if (record.stop) record.stop();
+    else this.deps.broker.unsubscribe(this.sessionId, record.id);
+    this.deps.events.emit(StompEvents.Unsubscribed, {
+      sessionId: this.sessionId, user: this.principal?.name, subscriptionId: record.id, destination: record.destination,
+    });
+  }
+}
+
+const HEARTBEAT = Buffer.from('\n');
+
+function isBrokerDestination(destination: string): boolean {
+  return destination.startsWith('/topic/') || destination.startsWith('/queue/');
+}
+
+function isClientError(error: unknown): error is ClientError {
+  return typeof error === 'object' && error !== null && typeof (error as ClientError).error === 'string'
+    && typeof (error as ClientError).message === 'string';
+}
+
+function forwardedHeaders(headers: StompHeaders): [string, string][] {
+  const out: [string, string][] = [];
+  for (const entry of headers) if (!FRAME_HEADERS.has(entry[0])) out.push(entry);
+  return out;
+}
+
+function messageHeaders(destination: string, message: BrokerMessage): [string, string][] {
+  const out: [string, string][] = [['destination', destination]];
+  for (const entry of message.headers) if (!FRAME_HEADERS.has(entry[0])) out.push(entry);
+  return out;
+}

@@ -1,0 +1,65 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { StompEndpoint } from '@app/stomp-session';
+import { requestOriginAllowed, type AllowedOrigins } from '../http/origin-policy';
+import { reject } from '../upgrade-router';
+import { WsConnection } from './ws-connection';
+
+export interface StompWebSocketOptions {
+  endpoint: StompEndpoint;
+  maxFrameBytes: number;
+  allowedOrigins: AllowedOrigins;
+  /** Counts open connections by transport (observability); optional. */
+  onOpen?: () => void;
+  onClose?: () => void;
+}
+
+/** Sub-protocols in our order of preference: the highest STOMP version both sides speak. */
+const PROTOCOLS = ['v12.stomp', 'v11.stomp', 'v10.stomp'];
+
+/** STOMP over a plain WebSocket (ws://HOST:PORT/chat), on `ws` in noServer mode behind the upgrade router. */
+export class StompWebSocketTransport {
+  private readonly wss: WebSocketServer;
+
+  constructor(private readonly options: StompWebSocketOptions) {
+    this.wss = new WebSocketServer({
+      noServer: true,
+      // The frame limit is also the message limit: an oversized message is refused by ws before it is buffered.
+      maxPayload: options.maxFrameBytes,
+      perMessageDeflate: false,
+      clientTracking: true,
+      handleProtocols: (offered) => PROTOCOLS.find((p) => offered.has(p)) ?? false,
+    });
+  }
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (!requestOriginAllowed(req, this.options.allowedOrigins)) return reject(socket, 403, 'Forbidden');
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req));
+  }
+
+  /** Open sockets (for shutdown and tests). */
+  get clients(): ReadonlySet<WebSocket> {
+    return this.wss.clients;
+  }
+
+  close(): void {
+    for (const ws of this.wss.clients) ws.terminate();
+    this.wss.close();
+  }
+
+  private accept(ws: WebSocket, req: IncomingMessage): void {
+    const remote = req.socket.remoteAddress ?? 'unknown';
+    const session = this.options.endpoint.open(new WsConnection(ws, 'websocket', remote));
+    this.options.onOpen?.();
+    ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
+      session.receive(Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data));
+    });
+    // ws reports protocol faults (oversized message, bad UTF-8, bad opcodes) here and then closes.
+    ws.on('error', () => ws.terminate());
+    ws.once('close', () => {
+      this.options.onClose?.();
+      session.closed();
+    });
+  }
+}

@@ -1,0 +1,33 @@
+import type { WebSocket } from 'ws';
+import type { Connection } from '@app/stomp-session';
+
+/** How long a closing socket may take to finish its handshake before it is cut (a slow reader never will). */
+const CLOSE_GRACE_MS = 2_000;
+
+/** A `ws` socket as the STOMP session's Connection. */
+export class WsConnection implements Connection {
+  constructor(
+    private readonly ws: WebSocket,
+    readonly transport: string,
+    readonly remoteAddress: string,
+  ) {}
+
+  get protocol(): string | undefined {
+    return this.ws.protocol || undefined;
+  }
+
+  get bufferedBytes(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  send(data: Buffer, binary: boolean): void {
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.send(data, { binary });
+  }
+
+  close(code = 1000, reason = ''): void {
+    if (this.ws.readyState === this.ws.CLOSED) return;
+    this.ws.close(code, reason);
+    setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS).unref();
+  }
+}
