@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { ChatRepository, NewMessage } from '@app/chat';
+import { uniqueRoom } from './persistence-test.helpers';
+
+export interface ContractTarget {
+  repository: ChatRepository;
+  close(): Promise<void>;
+}
+
+function message(room: string, text: string, extra: Partial<NewMessage> = {}): NewMessage {
+  return { room, from: 'alice', text, sentAt: new Date(), ...extra };
+}
+
+/**
+ * The behaviour every ChatRepository must have, registered as node:test tests. Each test uses its
+ * own room names, so one database serves the whole suite.
+ */
+export function chatRepositoryContract(name: string, open: () => Promise<ContractTarget>): void {
+  describe(`ChatRepository contract: ${name}`, () => {
+    let target: ContractTarget;
+    let repo: ChatRepository;
+    before(async () => {
+      target = await open();
+      repo = target.repository;
+    });
+    after(async () => target?.close());
+
+    it('stores a batch with ids growing in input order, one sequence across rooms', async () => {
+      const [a, b] = [uniqueRoom('a'), uniqueRoom('b')];
+      const results = await repo.append([message(a, 'one'), message(b, 'two'), message(a, 'three')]);
+      assert.deepEqual(results.map((r) => r.duplicate), [false, false, false]);
+      const ids = results.map((r) => r.message.id);
+      assert.ok(ids[0] < ids[1] && ids[1] < ids[2], `ids ${ids}`);
+      assert.deepEqual(results.map((r) => [r.message.room, r.message.text]), [[a, 'one'], [b, 'two'], [a, 'three']]);
+      const later = await repo.append([message(b, 'four')]);
+      assert.ok(later[0].message.id > ids[2]);
+      assert.deepEqual((await repo.latest(a, 10)).map((m) => m.text), ['one', 'three']);
+    });
+
+    it('returns [] for an empty batch', async () => {
+      assert.deepEqual(await repo.append([]), []);
+    });
+
+    it('keeps text, sender and sentAt exactly (unicode, 4000 characters, milliseconds)', async () => {
+      const room = uniqueRoom();
+      const sentAt = new Date('2024-02-29T23:59:58.123Z');
+      const text = '✓ ünïcödé 🙂 "quotes" \'single\' \\ ; DROP TABLE messages; --'.padEnd(4000, 'x');
+      const [stored] = await repo.append([{ room, from: 'Zoë 🙂', text, sentAt }]);
+      const [read] = await repo.latest(room, 1);
+      assert.deepEqual(read, stored.message);
+      assert.equal(read.text, text);
+      assert.equal(read.from, 'Zoë 🙂');
+      assert.equal(read.sentAt.toISOString(), '2024-02-29T23:59:58.123Z');
+    });
+
+    it('answers a client-message-id retry with the earlier message and stores nothing new', async () => {
+      const room = uniqueRoom();
+      const [first] = await repo.append([message(room, 'hello', { clientMessageId: 'c-1' })]);
+      const [retry] = await repo.append([message(room, 'hello again', { clientMessageId: 'c-1' })]);
+      assert.equal(first.duplicate, false);
+      assert.equal(retry.duplicate, true);
+      assert.deepEqual(retry.message, first.message);
+      assert.deepEqual((await repo.latest(room, 10)).map((m) => m.text), ['hello']);
+    });
+
+    it('de-duplicates inside one batch, keeping the first', async () => {
+      const room = uniqueRoom();
+      const results = await repo.append([
+        message(room, 'first', { clientMessageId: 'k' }),
+        message(room, 'plain'),
+        message(room, 'second', { clientMessageId: 'k' }),
+        message(room, 'other', { clientMessageId: 'k2' }),
+      ]);
+      assert.deepEqual(results.map((r) => r.duplicate), [false, false, true, false]);
+      assert.equal(results[2].message.id, results[0].message.id);
+      assert.equal(results[2].message.text, 'first');
+      assert.ok(results[0].message.id < results[1].message.id && results[1].message.id < results[3].message.id);
+      assert.deepEqual((await repo.latest(room, 10)).map((m) => m.text), ['first', 'plain', 'other']);
+    });
+
+    it('mixes a retry of an earlier batch with new messages in one batch', async () => {
+      const room = uniqueRoom();
+      const [earlier] = await repo.append([message(room, 'early', { clientMessageId: 'x' })]);
+      const results = await repo.append([message(room, 'new 1'), message(room, 'retry', { clientMessageId: 'x' }), message(room, 'new 2')]);
+      assert.deepEqual(results.map((r) => r.duplicate), [false, true, false]);
+      assert.deepEqual(results[1].message, earlier.message);
+      assert.ok(results[0].message.id < results[2].message.id);
+      assert.deepEqual((await repo.latest(room, 10)).map((m) => m.text), ['early', 'new 1', 'new 2']);
+    });
+
+    it('treats the same client-message-id from another sender or room as a new message', async () => {
+      const [room, other] = [uniqueRoom(), uniqueRoom()];
+      const results = await repo.append([
+        message(room, 'a', { clientMessageId: 'same' }),
+        message(room, 'b', { clientMessageId: 'same', from: 'bob' }),
+        message(other, 'c', { clientMessageId: 'same' }),
+      ]);
+      assert.deepEqual(results.map((r) => r.duplicate), [false, false, false]);
+      assert.equal(new Set(results.map((r) => r.message.id)).size, 3);
+    });
+
+    it('stores identical messages without a client-message-id twice', async () => {
+      const room = uniqueRoom();
+      const results = await repo.append([message(room, 'same'), message(room, 'same')]);
+      assert.notEqual(results[0].message.id, results[1].message.id);
+      assert.equal((await repo.latest(room, 10)).length, 2);
+    });
+
+    it('pages history: latest, after and before, oldest first, unknown room empty', async () => {
+      const room = uniqueRoom();
+      const stored = (await repo.append(Array.from({ length: 10 }, (_, i) => message(room, `m${i}`)))).map((r) => r.message);
+      const texts = (list: { text: string }[]) => list.map((m) => m.text);
+      assert.deepEqual(texts(await repo.latest(room, 3)), ['m7', 'm8', 'm9']);
+      assert.deepEqual(texts(await repo.after(room, stored[2].id, 3)), ['m3', 'm4', 'm5']);
+      assert.deepEqual(texts(await repo.before(room, stored[5].id, 3)), ['m2', 'm3', 'm4']);
+      assert.deepEqual(texts(await repo.after(room, stored[9].id, 3)), []);
+      assert.deepEqual(texts(await repo.before(room, stored[0].id, 3)), []);
+      assert.deepEqual(await repo.latest(uniqueRoom('nobody'), 50), []);
+      assert.deepEqual(await repo.after(uniqueRoom('nobody'), 0, 50), []);
+    });
+
+    it('summarises rooms: message count and time of the last message', async () => {
+      const [a, b] = [uniqueRoom('sum-a'), uniqueRoom('sum-b')];
+      await repo.append([
+        message(a, '1', { sentAt: new Date('2024-01-01T10:00:00.000Z') }),
+        message(a, '2', { sentAt: new Date('2024-01-01T11:30:00.500Z') }),
+        message(b, '3', { sentAt: new Date('2024-01-02T09:00:00.000Z') }),
+      ]);
+      const mine = (await repo.rooms()).filter((r) => r.room === a || r.room === b);
+      assert.deepEqual(
+        mine.map((r) => [r.room, r.messages, r.lastMessageAt.toISOString()]),
+        [
+          [a, 2, '2024-01-01T11:30:00.500Z'],
+          [b, 1, '2024-01-02T09:00:00.000Z'],
+        ],
+      );
+    });
+
+    it('stores a batch larger than one INSERT statement, ids in input order', async () => {
+      const room = uniqueRoom();
+      const batch = Array.from({ length: 1203 }, (_, i) => message(room, `n${i}`, i % 3 === 0 ? { clientMessageId: `k${i}` } : {}));
+      const results = await repo.append(batch);
+      const ids = results.map((r) => r.message.id);
+      assert.ok(ids.every((id, i) => i === 0 || id > ids[i - 1]), 'ids ascend in input order');
+      assert.deepEqual(results.map((r) => r.message.text), batch.map((m) => m.text));
+      assert.equal((await repo.after(room, 0, 2000)).length, 1203);
+    });
+
+    it('takes concurrent appends without losing or sharing an id', async () => {
+      const room = uniqueRoom();
+      const all = await Promise.all(Array.from({ length: 20 }, (_, i) => repo.append([message(room, `p${i}a`), message(room, `p${i}b`)])));
+      const ids = all.flat().map((r) => r.message.id);
+      assert.equal(new Set(ids).size, 40);
+      assert.equal((await repo.after(room, 0, 100)).length, 40);
+    });
+
+    it('answers ping', async () => {
+      await repo.ping();
+    });
+  });
+}
