@@ -1,0 +1,64 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { Global, Module, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ChatModule } from '@app/chat';
+import { AppConfig, loadConfig } from '@app/config';
+import { MessagingModule } from '@app/messaging';
+import { ObservabilityModule } from '@app/observability';
+import { PersistenceModule } from '@app/persistence';
+import { HttpTransportsModule, type HttpTransportOptions } from '../../libs/transports/src/http';
+import { PLAIN_WS_PATH, PlainWsTransport } from '../../libs/transports/src/plain-ws';
+import { UpgradeRouter } from '../../libs/transports/src/upgrade-router';
+
+export interface HttpTestApp {
+  readonly app: INestApplication;
+  readonly url: string;
+  readonly wsUrl: string;
+  readonly host: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The chat without STOMP on 127.0.0.1:0 over SQLite in memory, wired the way app.module.ts should:
+ * config, persistence, messaging, chat, observability, the HTTP doors, and /ws/chat on the upgrade router.
+ */
+export async function startHttpApp(
+  env: Record<string, string> = {},
+  http: Partial<HttpTransportOptions> = {},
+): Promise<HttpTestApp> {
+  const config = loadConfig({ DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'error', ...env });
+
+  @Global()
+  @Module({ providers: [{ provide: AppConfig, useValue: config }], exports: [AppConfig] })
+  class TestConfigModule {}
+
+  @Module({
+    imports: [
+      TestConfigModule,
+      PersistenceModule.forRoot(),
+      MessagingModule.forRoot(),
+      ChatModule,
+      ObservabilityModule,
+      HttpTransportsModule.forRoot({ imports: [ChatModule], http }),
+    ],
+  })
+  class TestAppModule {}
+
+  const app = await NestFactory.create(TestAppModule, { bodyParser: false, logger: ['error'] });
+  await app.listen(0, '127.0.0.1');
+  const server = app.getHttpServer() as Server;
+  new UpgradeRouter().route(PLAIN_WS_PATH, app.get(PlainWsTransport).handleUpgrade).attach(server);
+  const { port } = server.address() as AddressInfo;
+  const host = `127.0.0.1:${port}`;
+  return {
+    app,
+    host,
+    url: `http://${host}`,
+    wsUrl: `ws://${host}`,
+    stop: async () => {
+      server.closeAllConnections();
+      await app.close();
+    },
+  };
+}
