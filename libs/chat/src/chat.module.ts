@@ -14,6 +14,7 @@ export class ChatModule {
   static forRoot(options: { imports?: ModuleMetadata['imports']; chat?: ChatOptions } = {}): DynamicModule {
     return {
       module: ChatModule,
+      global: true,
       imports: options.imports ?? [],
       providers: [{ provide: CHAT_OPTIONS, useValue: options.chat ?? {} }],
     };

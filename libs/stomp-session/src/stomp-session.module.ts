@@ -1,13 +1,21 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
 import { StompSessionFactory } from './stomp-session.factory';
 import { STOMP_ENDPOINT } from './stomp-endpoint.port';
 
 /**
- * The STOMP endpoint for every transport. Needs, from elsewhere in the app: AppConfig, the messaging
- * module's BROKER and user destinations, a STOMP_APPLICATION provider, and EventEmitterModule.
+ * The STOMP endpoint for every transport. Needs AppConfig, the messaging module's BROKER and user
+ * destinations, and EventEmitterModule from the app; `imports` must bring a STOMP_APPLICATION provider
+ * (the application sits above this library, so it is handed in rather than imported).
  */
-@Module({
-  providers: [StompSessionFactory, { provide: STOMP_ENDPOINT, useExisting: StompSessionFactory }],
-  exports: [StompSessionFactory, STOMP_ENDPOINT],
-})
-export class StompSessionModule {}
+@Module({})
+export class StompSessionModule {
+  static forRoot(options: { imports: ModuleMetadata['imports'] }): DynamicModule {
+    return {
+      module: StompSessionModule,
+      global: true,
+      imports: options.imports,
+      providers: [StompSessionFactory, { provide: STOMP_ENDPOINT, useExisting: StompSessionFactory }],
+      exports: [StompSessionFactory, STOMP_ENDPOINT],
+    };
+  }
+}

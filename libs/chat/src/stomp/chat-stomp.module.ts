@@ -1,14 +1,13 @@
 import { Module } from '@nestjs/common';
 import { MessageRoutingModule } from '@app/message-routing';
 import { STOMP_APPLICATION } from '@app/stomp-session';
-import { ChatModule } from '../chat.module';
 import { TokenAuthenticator } from '../identity/token-authenticator';
 import { ChatController } from './chat.controller';
 import { ChatStompApplication } from './chat-stomp.application';
 
-/** The chat over STOMP: handlers for /app and the StompApplication every session uses. */
+/** The chat over STOMP: handlers for /app and the StompApplication every session uses. Needs ChatModule.forRoot() (global). */
 @Module({
-  imports: [ChatModule, MessageRoutingModule],
+  imports: [MessageRoutingModule],
   providers: [TokenAuthenticator, ChatController, ChatStompApplication, { provide: STOMP_APPLICATION, useExisting: ChatStompApplication }],
   exports: [STOMP_APPLICATION, TokenAuthenticator],
 })
