@@ -1,0 +1,143 @@
+/** Command-line flags of `node dist/bench/run.js`; every size and duration is bounded. */
+
+export const SCENARIOS = ['fanout', 'rooms', 'idle'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+export type TargetName = 'ours' | 'bare';
+
+export interface BenchOptions {
+  scenarios: ScenarioName[];
+  targets: TargetName[];
+  workers: number;
+  bodyBytes: number;
+  /** fan-out */
+  subscribers: number;
+  rate: number;
+  durationS: number;
+  ramp: boolean;
+  rampStepS: number;
+  rampMaxP99Ms: number;
+  rampMaxRate: number;
+  /** many rooms */
+  rooms: number;
+  roomSize: number;
+  roomRate: number;
+  /** idle */
+  idle: number;
+  idleHoldS: number;
+  heartbeatMs: number;
+  json?: string;
+  verbose: boolean;
+}
+
+export const DEFAULTS: BenchOptions = {
+  scenarios: [...SCENARIOS],
+  targets: ['bare', 'ours'],
+  workers: 2,
+  bodyBytes: 128,
+  subscribers: 1000,
+  rate: 20,
+  durationS: 10,
+  ramp: true,
+  rampStepS: 3,
+  rampMaxP99Ms: 100,
+  rampMaxRate: 1000,
+  rooms: 200,
+  roomSize: 10,
+  roomRate: 1,
+  idle: 10_000,
+  idleHoldS: 12,
+  heartbeatMs: 10_000,
+  verbose: false,
+};
+
+export const USAGE = `usage: node dist/bench/run.js [flags]
+  --scenario fanout,rooms,idle|all   which scenarios (default all)
+  --target ours|bare|both            which servers (default both: bare ws ceiling, then ours)
+  --workers N                        load-generator processes (default 2)
+  --body BYTES                       message body size (default 128)
+  --subscribers N                    fan-out subscribers (default 1000)
+  --rate MSG_PER_S                   fan-out fixed publish rate (default 20, i.e. 20,000 deliveries/s)
+  --duration S                       length of the fixed-rate phases (default 10)
+  --no-ramp                          skip the fan-out ramp
+  --ramp-step S                      length of one ramp step (default 3)
+  --ramp-max-p99 MS                  the ramp's latency bound (default 100)
+  --ramp-max-rate MSG_PER_S          where the ramp stops anyway (default 1000)
+  --rooms N --room-size N            many rooms: N destinations of N connections (default 200 x 10)
+  --room-rate MSG_PER_S              messages per connection per second (default 1)
+  --idle N                           idle sessions (default 10000)
+  --idle-hold S                      how long they stay idle before memory is read (default 12)
+  --heartbeat MS                     heart-beat each way (default 10000)
+  --json FILE                        also write the results as JSON
+  --verbose                          print every phase as it finishes`;
+
+export class OptionsError extends Error {
+  override readonly name = 'OptionsError';
+}
+
+const INTEGER_FLAGS: Record<string, [keyof BenchOptions, number, number]> = {
+  '--workers': ['workers', 1, 32],
+  '--body': ['bodyBytes', 32, 60_000],
+  '--subscribers': ['subscribers', 1, 50_000],
+  '--duration': ['durationS', 1, 120],
+  '--ramp-step': ['rampStepS', 1, 60],
+  '--ramp-max-p99': ['rampMaxP99Ms', 1, 60_000],
+  '--ramp-max-rate': ['rampMaxRate', 1, 100_000],
+  '--rooms': ['rooms', 1, 10_000],
+  '--room-size': ['roomSize', 1, 1_000],
+  '--idle': ['idle', 1, 60_000],
+  '--idle-hold': ['idleHoldS', 0, 120],
+  '--heartbeat': ['heartbeatMs', 0, 60_000],
+};
+const NUMBER_FLAGS: Record<string, [keyof BenchOptions, number, number]> = {
+  '--rate': ['rate', 0.1, 100_000],
+  '--room-rate': ['roomRate', 0.01, 1_000],
+};
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const options: BenchOptions = { ...DEFAULTS, scenarios: [...DEFAULTS.scenarios], targets: [...DEFAULTS.targets] };
+  const values = options as unknown as Record<string, unknown>;
+  for (let i = 0; i < argv.length; i++) {
+    const raw = argv[i];
+    const eq = raw.indexOf('=');
+    const flag = raw.startsWith('--') && eq > 0 ? raw.slice(0, eq) : raw;
+    const value = (): string => {
+      const v = eq > 0 && raw.startsWith('--') ? raw.slice(eq + 1) : argv[++i];
+      if (v === undefined) throw new OptionsError(`${flag} needs a value`);
+      return v;
+    };
+    if (flag === '--no-ramp') options.ramp = false;
+    else if (flag === '--verbose' || flag === '-v') options.verbose = true;
+    else if (flag === '--json') options.json = value();
+    else if (flag === '--scenario' || flag === '--scenarios') options.scenarios = parseScenarios(value());
+    else if (flag === '--target' || flag === '--targets') options.targets = parseTargets(value());
+    else if (flag in INTEGER_FLAGS || flag in NUMBER_FLAGS) {
+      const [key, min, max] = INTEGER_FLAGS[flag] ?? NUMBER_FLAGS[flag];
+      const text = value();
+      const n = Number(text);
+      const integer = flag in INTEGER_FLAGS;
+      if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
+        throw new OptionsError(`${flag} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, not "${text}"`);
+      }
+      values[key] = n;
+    } else throw new OptionsError(`unknown flag "${raw}"`);
+  }
+  return options;
+}
+
+function parseScenarios(text: string): ScenarioName[] {
+  if (text === 'all') return [...SCENARIOS];
+  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const name of names) {
+    if (!(SCENARIOS as readonly string[]).includes(name)) {
+      throw new OptionsError(`unknown scenario "${name}"; use ${SCENARIOS.join(', ')} or all`);
+    }
+  }
+  if (names.length === 0) throw new OptionsError('--scenario needs at least one name');
+  return names as ScenarioName[];
+}
+
+function parseTargets(text: string): TargetName[] {
+  if (text === 'both') return ['bare', 'ours'];
+  if (text === 'ours' || text === 'bare') return [text];
+  throw new OptionsError(`unknown target "${text}"; use ours, bare or both`);
+}

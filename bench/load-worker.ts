@@ -1,0 +1,171 @@
+/**
+ * A load-generator process (forked by bench/run.ts). It owns a slice of the bench's connections,
+ * publishes on command at a fixed rate, and keeps per-phase latency histograms that the orchestrator
+ * collects and merges. Everything it does is answered over IPC (see worker-protocol.ts).
+ */
+import { BenchConnection } from './bench-connection';
+import { decodePayload, encodePayload, wallClockMillis } from './bench-payload';
+import { LatencyHistogram } from './latency-histogram';
+import { sendFrame, type InboundFrame } from './stomp-wire';
+import type {
+  OpenCommand, OpenResult, PublishCommand, PublishResult, StatsResult, WorkerCommand, WorkerReply,
+} from './worker-protocol';
+
+interface PhaseStats {
+  histogram: LatencyHistogram;
+  lastReceiveAt: number;
+}
+
+/** Unsent bytes on one publisher socket beyond which we skip sends rather than queue without bound. */
+const PUBLISH_BACKLOG_LIMIT = 4 * 1024 * 1024;
+const TICK_MS = 2;
+
+const connections: BenchConnection[] = [];
+const phases = new Map<number, PhaseStats>();
+const problems = new Set<string>();
+let lost = 0;
+let errorFrames = 0;
+let heartbeatTimer: NodeJS.Timeout | undefined;
+
+function phaseStats(phase: number): PhaseStats {
+  let stats = phases.get(phase);
+  if (!stats) {
+    stats = { histogram: new LatencyHistogram(), lastReceiveAt: 0 };
+    phases.set(phase, stats);
+  }
+  return stats;
+}
+
+const events = {
+  onMessage(frame: InboundFrame): void {
+    const now = wallClockMillis();
+    const payload = decodePayload(frame.body);
+    if (!payload) return noteProblem('MESSAGE with a body that is not a bench payload');
+    const stats = phaseStats(payload.phase);
+    stats.histogram.recordMillis(now - payload.sentAt);
+    stats.lastReceiveAt = now;
+  },
+  onProblem(reason: string, fatal: boolean): void {
+    if (fatal) lost++;
+    else errorFrames++;
+    noteProblem(reason);
+  },
+};
+
+function noteProblem(reason: string): void {
+  if (problems.size < 5) problems.add(reason);
+}
+
+async function open(cmd: OpenCommand): Promise<OpenResult> {
+  const started = Date.now();
+  const errors = new Set<string>();
+  let opened = 0;
+  let next = 0;
+  const runOne = async (): Promise<void> => {
+    while (next < cmd.subscriptions.length) {
+      const destination = cmd.subscriptions[next++];
+      const conn = new BenchConnection(cmd.url, cmd.protocol, events);
+      try {
+        await conn.open(cmd.heartbeatMs, destination, cmd.timeoutMs);
+        connections.push(conn);
+        opened++;
+      } catch (err) {
+        if (errors.size < 5) errors.add(err instanceof Error ? err.message : String(err));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, cmd.concurrency) }, runOne));
+  if (cmd.heartbeatMs > 0 && !heartbeatTimer) {
+    // Sending at half the agreed interval keeps us well inside the server's tolerance.
+    heartbeatTimer = setInterval(() => { for (const c of connections) c.heartbeat(); }, cmd.heartbeatMs / 2);
+  }
+  return { opened, failed: cmd.subscriptions.length - opened, errors: [...errors], elapsedMs: Date.now() - started };
+}
+
+/**
+ * Sends message k at start + k/rate, publishers taking turns, so n publishers at total rate R each send
+ * R/n msg/s evenly spaced. A late timer catches up, but never by more than one tick's worth of backlog.
+ */
+function publish(cmd: PublishCommand): Promise<PublishResult> {
+  const publishers = cmd.publishers
+    .map(([index, destination]) => ({ conn: connections[index], destination }))
+    .filter((p) => p.conn !== undefined);
+  if (publishers.length === 0 || cmd.rate <= 0) return Promise.resolve({ sent: 0, skipped: 0 });
+  const total = Math.max(1, Math.round((cmd.rate * cmd.durationMs) / 1000));
+  const start = performance.now();
+  let k = 0;
+  let sent = 0;
+  let skipped = 0;
+  return new Promise((resolve) => {
+    const tick = (): void => {
+      const due = Math.min(total, Math.floor(((performance.now() - start) * cmd.rate) / 1000) + 1);
+      while (k < due) {
+        const p = publishers[k % publishers.length];
+        k++;
+        if (!p.conn.isOpen || p.conn.bufferedAmount > PUBLISH_BACKLOG_LIMIT) { skipped++; continue; }
+        p.conn.send(sendFrame(p.destination, encodePayload(cmd.phase, wallClockMillis(), cmd.bodyBytes)));
+        sent++;
+      }
+      if (k >= total) {
+        clearInterval(timer);
+        resolve({ sent, skipped });
+      }
+    };
+    const timer = setInterval(tick, TICK_MS);
+    tick();
+  });
+}
+
+function stats(phase: number): StatsResult {
+  const s = phases.get(phase);
+  const cpu = process.cpuUsage();
+  let heartbeatsIn = 0;
+  let openCount = 0;
+  for (const c of connections) {
+    heartbeatsIn += c.heartbeatsIn;
+    if (c.isOpen) openCount++;
+  }
+  return {
+    phase,
+    received: s?.histogram.count ?? 0,
+    histogram: s?.histogram.toSparse() ?? [],
+    lastReceiveAt: s?.lastReceiveAt ?? 0,
+    cpuUserMicros: cpu.user,
+    cpuSystemMicros: cpu.system,
+    open: openCount,
+    lost,
+    heartbeatsIn,
+    errorFrames,
+    problems: [...problems],
+  };
+}
+
+async function closeAll(): Promise<null> {
+  clearInterval(heartbeatTimer);
+  await Promise.all(connections.map((c) => c.close(3_000)));
+  return null;
+}
+
+async function handle(cmd: WorkerCommand): Promise<WorkerReply> {
+  try {
+    switch (cmd.kind) {
+      case 'open': return { reqId: cmd.reqId, ok: true, result: await open(cmd) };
+      case 'publish': return { reqId: cmd.reqId, ok: true, result: await publish(cmd) };
+      case 'stats': return { reqId: cmd.reqId, ok: true, result: stats(cmd.phase) };
+      case 'close': return { reqId: cmd.reqId, ok: true, result: await closeAll() };
+      default: return { reqId: (cmd as { reqId: number }).reqId, ok: false, error: 'unknown command' };
+    }
+  } catch (err) {
+    return { reqId: cmd.reqId, ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+if (!process.send) {
+  console.error('load-worker runs as a child of bench/run.js (it needs an IPC channel)');
+  process.exit(2);
+}
+process.on('message', (cmd: WorkerCommand) => {
+  void handle(cmd).then((reply) => process.send?.(reply));
+});
+// The orchestrator going away must not leave 5,000 sockets behind.
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,86 @@
+/**
+ * Fan-out: one publisher, N subscribers on one plain broker topic. A fixed-rate phase, then a ramp of
+ * publish rates that stops at the first step whose p99 reaches the bound (or that loses a message);
+ * the last step that held is "the highest rate with p99 < bound".
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { BenchOptions, TargetName } from '../bench-options';
+import { REPO_ROOT, serverSpec, TARGET_LABELS } from '../bench-targets';
+import { LoadSession, split, type PhaseResult } from '../load-session';
+import type { ResultRow } from '../results-table';
+import { complete, describePhase, phaseRow, type Log } from './phase-row';
+
+export const FANOUT_TOPIC = '/topic/bench';
+const RAMP_RATES = [10, 15, 20, 30, 40, 60, 80, 100, 130, 160, 200, 250, 320, 400, 500, 650, 800, 1000, 1300, 1600, 2000];
+
+export async function runFanout(target: TargetName, o: BenchOptions, log: Log): Promise<ResultRow[]> {
+  const label = TARGET_LABELS[target];
+  const scenario = `fanout ${o.subscribers} subs @${o.rate}/s`;
+  const rampScenario = `fanout ${o.subscribers} ramp, p99<${o.rampMaxP99Ms}ms`;
+  const rows: ResultRow[] = [];
+  const total = o.subscribers + 1;
+  const session = await LoadSession.start(serverSpec(target, total, o.heartbeatMs), REPO_ROOT, o.workers, total, o.heartbeatMs);
+  try {
+    await sleep(500);
+    const rssBefore = session.server.rssBytes();
+    const slices: Array<Array<string | null>> = split(Array<string>(o.subscribers).fill(FANOUT_TOPIC), o.workers);
+    // The publisher is one more connection of worker 0, subscribed to nothing.
+    const publisherIndex = slices[0].length;
+    slices[0] = [...slices[0], null];
+    const opened = await session.open(slices);
+    if (opened.failed > 0) throw new Error(`${opened.failed} of ${total} connections failed: ${opened.errors.join('; ')}`);
+    const rssPerConnKiB = (session.server.rssBytes() - rssBefore) / total / 1024;
+    log(`${label}: ${total} sessions up in ${(opened.elapsedMs / 1000).toFixed(1)} s`);
+
+    const plan = (rate: number, seconds: number) => [{
+      publishers: [[publisherIndex, FANOUT_TOPIC]] as Array<[number, string]>,
+      rate, durationMs: seconds * 1000, bodyBytes: o.bodyBytes,
+    }];
+    const warm = await session.measure(1, plan(Math.min(10, o.rate), 2), o.subscribers);
+    log(`${label}: warm-up: ${describePhase(warm)}`);
+
+    const fixed = await session.measure(2, plan(o.rate, o.durationS), o.subscribers);
+    log(`${label}: ${scenario}: ${describePhase(fixed)}`);
+    rows.push(phaseRow('fanout-fixed', scenario, label, fixed, rssPerConnKiB));
+
+    if (o.ramp) rows.push(await ramp(session, o, plan, label, rampScenario, log));
+  } catch (err) {
+    const failed = err instanceof Error ? err.message : String(err);
+    if (rows.length === 0) rows.push({ key: 'fanout-fixed', scenario, target: label, notes: [], failed });
+    else rows.push({ key: 'fanout-ramp', scenario: rampScenario, target: label, notes: [], failed });
+  } finally {
+    await session.stop();
+  }
+  return rows;
+}
+
+async function ramp(
+  session: LoadSession,
+  o: BenchOptions,
+  plan: (rate: number, seconds: number) => Array<{ publishers: Array<[number, string]>; rate: number; durationMs: number; bodyBytes: number }>,
+  label: string,
+  scenario: string,
+  log: Log,
+): Promise<ResultRow> {
+  let best: { rate: number; result: PhaseResult } | undefined;
+  let stoppedBy = `reached --ramp-max-rate ${o.rampMaxRate}`;
+  const rates = RAMP_RATES.filter((r) => r <= o.rampMaxRate);
+  for (let step = 0; step < rates.length; step++) {
+    const rate = rates[step];
+    const r = await session.measure(10 + step, plan(rate, o.rampStepS), o.subscribers);
+    const held = complete(r) && r.p99 < o.rampMaxP99Ms;
+    log(`${label}: ramp ${rate} msg/s (${rate * o.subscribers} deliveries/s offered): ${describePhase(r)}${held ? '' : '  <- over'}`);
+    if (!held) {
+      stoppedBy = `${rate} msg/s did not hold: p99 ${r.p99.toFixed(1)} ms, delivered ${r.received}/${r.expected}` +
+        `${r.skipped ? `, ${r.skipped} sends skipped` : ''}${r.lost ? `, ${r.lost} sessions lost` : ''}`;
+      break;
+    }
+    best = { rate, result: r };
+  }
+  if (!best) {
+    return { key: 'fanout-ramp', scenario, target: label, notes: [stoppedBy], failed: `not even ${rates[0]} msg/s held` };
+  }
+  const row = phaseRow('fanout-ramp', scenario, label, best.result);
+  row.notes.unshift(`held ${best.rate} msg/s; ${stoppedBy}`);
+  return row;
+}

@@ -1,0 +1,77 @@
+/**
+ * The IPC conversation between bench/run.ts (the orchestrator) and each load-worker process.
+ * Every command carries a `reqId`; the worker answers each with exactly one WorkerReply.
+ */
+import type { SparseHistogram } from './latency-histogram';
+
+export interface OpenCommand {
+  kind: 'open';
+  url: string;
+  /** WebSocket sub-protocol offered, e.g. v12.stomp. */
+  protocol: string;
+  heartbeatMs: number;
+  /** One entry per connection this worker owns: the destination it subscribes to, or null (publisher only). */
+  subscriptions: Array<string | null>;
+  /** Handshakes in flight at once, so 10,000 connects do not all land in one tick. */
+  concurrency: number;
+  /** Per connection, from TCP connect to the SUBSCRIBE receipt. */
+  timeoutMs: number;
+}
+
+export interface PublishCommand {
+  kind: 'publish';
+  phase: number;
+  /** [connection index in this worker, destination]; publishers take turns so each sends rate/n msg/s. */
+  publishers: Array<[number, string]>;
+  /** Messages per second summed over this worker's publishers. */
+  rate: number;
+  durationMs: number;
+  bodyBytes: number;
+}
+
+export interface StatsCommand {
+  kind: 'stats';
+  phase: number;
+}
+
+export interface CloseCommand {
+  kind: 'close';
+}
+
+export type WorkerCommand = (OpenCommand | PublishCommand | StatsCommand | CloseCommand) & { reqId: number };
+
+export interface OpenResult {
+  opened: number;
+  failed: number;
+  /** Up to five distinct failure reasons. */
+  errors: string[];
+  elapsedMs: number;
+}
+
+export interface PublishResult {
+  sent: number;
+  /** Sends skipped because the publisher's socket had too much unsent data (the server is not reading). */
+  skipped: number;
+}
+
+export interface StatsResult {
+  phase: number;
+  received: number;
+  histogram: SparseHistogram;
+  /** Wall-clock ms of the last delivery of this phase (0 if none). */
+  lastReceiveAt: number;
+  /** process.cpuUsage() of the worker, absolute µs. */
+  cpuUserMicros: number;
+  cpuSystemMicros: number;
+  open: number;
+  /** Connections the server closed or that failed after they were set up. */
+  lost: number;
+  heartbeatsIn: number;
+  errorFrames: number;
+  /** Up to five distinct problems (ERROR frames, close reasons). */
+  problems: string[];
+}
+
+export type WorkerReply =
+  | { reqId: number; ok: true; result: OpenResult | PublishResult | StatsResult | null }
+  | { reqId: number; ok: false; error: string };
