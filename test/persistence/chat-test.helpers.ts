@@ -9,8 +9,9 @@ export class Recorder implements Subscriber {
   readonly messages: BrokerMessage[] = [];
   private waiters: Array<{ done: (list: BrokerMessage[]) => boolean; resolve: () => void }> = [];
 
-  constructor(broker: SimpleBroker, destination: string) {
-    broker.subscribe(this, 'sub', destination);
+  /** Without a broker it only collects what `push` is given (a follow() callback). */
+  constructor(broker?: SimpleBroker, destination?: string) {
+    if (broker && destination) broker.subscribe(this, 'sub', destination);
   }
 
   deliver(message: BrokerMessage): void {
