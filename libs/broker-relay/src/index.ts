@@ -1,0 +1,11 @@
+export { StompRelayBroker, type StompRelayOptions } from './stomp-relay.broker';
+export { brokerFromConfig, BROKER_FROM_CONFIG } from './broker-from-config';
+export { parseRelayUrl, RelayUrlError, type RelayTarget } from './relay-url';
+export {
+  toRabbitDestination,
+  fromRabbitDestination,
+  toRoutingKey,
+  fromRoutingKey,
+  RelayDestinationError,
+  MAX_ROUTING_KEY_BYTES,
+} from './relay-destination';

@@ -1,0 +1,263 @@
+import { Logger } from '@nestjs/common';
+import {
+  SubscriptionRegistry,
+  createMessage,
+  fanOut,
+  type BrokerHealth,
+  type BrokerMessage,
+  type BrokerPort,
+  type DeliveryErrorHandler,
+  type Subscriber,
+} from '@app/messaging';
+import { frame, type StompFrame } from '@app/stomp-codec';
+import { toRabbitDestination } from './relay-destination';
+import { parseRelayUrl, type RelayTarget } from './relay-url';
+import { UpstreamConnection, type UpstreamOptions } from './upstream.connection';
+
+export interface StompRelayOptions extends Partial<UpstreamOptions> {
+  /** `stomp://user:pass@host:61613`, or the parsed target. */
+  url: string | RelayTarget;
+  /** First reconnect delay; doubles per failed attempt up to maxReconnectDelayMs (with jitter). */
+  reconnectDelayMs?: number;
+  maxReconnectDelayMs?: number;
+  /** How long start() waits for the first connection before resolving anyway (the relay keeps trying). */
+  startTimeoutMs?: number;
+  onDeliveryError?: DeliveryErrorHandler;
+}
+
+/**
+ * Headers that are STOMP framing or that would make RabbitMQ do something other than fan a message out
+ * (reply-to creates queues, persistent/expiration/priority change delivery). They never travel as
+ * application headers, in either direction.
+ */
+const NOT_APPLICATION = new Set([
+  'destination', 'subscription', 'message-id', 'content-length', 'receipt', 'receipt-id', 'transaction', 'ack',
+  'id', 'redelivered', 'persistent', 'reply-to', 'expiration', 'expires', 'priority', 'amqp-message-id',
+]);
+
+interface Upstream {
+  /** The id of our one upstream SUBSCRIBE for this destination. */
+  readonly id: string;
+  /** The broker confirmed the subscription (RECEIPT) on the current connection. */
+  live: boolean;
+  waiters: (() => void)[];
+}
+
+/**
+ * BrokerPort over an external STOMP broker (RabbitMQ's STOMP plugin), the way Spring's broker relay and
+ * Centrifuge's broker do it: ONE node-level connection (the "system session"), ONE upstream subscription
+ * per destination that has local subscribers (made on the first, dropped with the last), and local
+ * fan-out through a SubscriptionRegistry for every transport. publish() only sends upstream: the message
+ * comes back through the subscription, so every node, this one included, fans it out exactly once, and
+ * one BrokerMessage is created per upstream MESSAGE and shared by all local subscribers.
+ *
+ * While disconnected: health() is down, publish() drops the message (counted in `dropped`), subscribe()
+ * and unsubscribe() keep working locally; on reconnect (exponential backoff) every destination is
+ * subscribed again.
+ */
+export class StompRelayBroker implements BrokerPort {
+  private readonly logger = new Logger('StompRelayBroker');
+  private readonly registry = new SubscriptionRegistry();
+  private readonly upstreams = new Map<string, Upstream>();
+  private readonly destinationsById = new Map<string, string>();
+  private readonly target: RelayTarget;
+  private readonly options: UpstreamOptions;
+  private readonly onDeliveryError: DeliveryErrorHandler;
+  private connection: UpstreamConnection | undefined;
+  private running = false;
+  private attempt = 0;
+  private nextId = 0;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private lastError = 'not started';
+  private connectedWaiters: (() => void)[] = [];
+  /** Messages publish() could not send because the broker was unreachable. */
+  dropped = 0;
+
+  constructor(private readonly settings: StompRelayOptions) {
+    this.target = typeof settings.url === 'string' ? parseRelayUrl(settings.url) : settings.url;
+    this.options = {
+      heartbeatMs: settings.heartbeatMs ?? 10_000,
+      connectTimeoutMs: settings.connectTimeoutMs ?? 5_000,
+      maxFrameBytes: settings.maxFrameBytes ?? 16 * 1024 * 1024,
+    };
+    this.onDeliveryError =
+      settings.onDeliveryError ??
+      ((error, subscription) =>
+        this.logger.warn(`delivery to session ${subscription.subscriber.sessionId} failed: ${errorText(error)}`));
+  }
+
+  /** Throws DuplicateSubscriptionError, or RelayDestinationError for a destination that cannot be relayed. */
+  subscribe(subscriber: Subscriber, subscriptionId: string, destination: string): void {
+    const rabbit = toRabbitDestination(destination);
+    if (!this.registry.add(subscriber, subscriptionId, destination)) return;
+    const upstream: Upstream = { id: `sub-${++this.nextId}`, live: false, waiters: [] };
+    this.upstreams.set(destination, upstream);
+    this.destinationsById.set(upstream.id, destination);
+    this.sendSubscribe(upstream, rabbit);
+  }
+
+  unsubscribe(sessionId: string, subscriptionId: string): void {
+    const removed = this.registry.remove(sessionId, subscriptionId);
+    if (removed) this.dropUpstreamIfUnused(removed.destination);
+  }
+
+  unsubscribeAll(sessionId: string): void {
+    for (const removed of this.registry.removeAll(sessionId)) this.dropUpstreamIfUnused(removed.destination);
+  }
+
+  publish(message: BrokerMessage): void {
+    const rabbit = toRabbitDestination(message.destination);
+    if (!this.connection) {
+      this.dropped++;
+      return;
+    }
+    const headers: [string, string][] = [['destination', rabbit]];
+    for (const [name, value] of message.headers) if (!NOT_APPLICATION.has(name)) headers.push([name, value]);
+    this.connection.send({ command: 'SEND', headers: new Map(headers), body: message.body });
+  }
+
+  whenSubscribed(): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    const pending = [...this.upstreams.values()].filter((u) => !u.live);
+    return Promise.all(pending.map((u) => new Promise<void>((resolve) => u.waiters.push(resolve)))).then(() => {});
+  }
+
+  /** Subscriptions a session holds (for MAX_SUBSCRIPTIONS). */
+  subscriptionCount(sessionId: string): number {
+    return this.registry.countFor(sessionId);
+  }
+
+  health(): BrokerHealth {
+    if (this.connection) return { up: true, detail: `relay ${this.target.host}:${this.target.port}` };
+    return { up: false, detail: `relay ${this.target.host}:${this.target.port} unreachable: ${this.lastError}` };
+  }
+
+  /** Connects; resolves once connected, or after startTimeoutMs with the relay still retrying in the background. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    const connected = new Promise<void>((resolve) => this.connectedWaiters.push(resolve));
+    this.connect();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.settings.startTimeoutMs ?? 10_000);
+    });
+    await Promise.race([connected, timeout]);
+    clearTimeout(timer);
+    if (!this.connection) this.logger.error(`broker relay not connected yet, retrying: ${this.lastError}`);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.reconnectTimer);
+    const connection = this.connection;
+    this.connection = undefined;
+    this.lastError = 'stopped';
+    for (const upstream of this.upstreams.values()) this.settle(upstream);
+    await connection?.close();
+  }
+
+  private connect(): void {
+    if (!this.running) return;
+    UpstreamConnection.open(this.target, this.options, {
+      onFrame: (received) => this.onFrame(received),
+      onClose: (reason) => this.onDisconnected(reason),
+    }).then(
+      (connection) => this.onConnected(connection),
+      (error: Error) => {
+        this.lastError = error.message;
+        this.scheduleReconnect();
+      },
+    );
+  }
+
+  private onConnected(connection: UpstreamConnection): void {
+    if (!this.running) {
+      void connection.close();
+      return;
+    }
+    if (this.attempt > 0) this.logger.log(`broker relay reconnected to ${this.target.host}:${this.target.port}`);
+    this.attempt = 0;
+    this.connection = connection;
+    for (const [destination, upstream] of this.upstreams) this.sendSubscribe(upstream, toRabbitDestination(destination));
+    const waiters = this.connectedWaiters;
+    this.connectedWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private onDisconnected(reason: string): void {
+    this.connection = undefined;
+    this.lastError = reason;
+    for (const upstream of this.upstreams.values()) upstream.live = false;
+    if (!this.running) return;
+    this.logger.warn(`broker relay connection lost: ${reason}`);
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (!this.running) return;
+    const base = this.settings.reconnectDelayMs ?? 500;
+    const max = this.settings.maxReconnectDelayMs ?? 15_000;
+    const delay = Math.min(max, base * 2 ** Math.min(this.attempt, 20));
+    this.attempt++;
+    // Jitter, so that the nodes of a cluster do not all come back in the same instant.
+    this.reconnectTimer = setTimeout(() => this.connect(), delay * (0.75 + Math.random() / 2));
+    this.reconnectTimer.unref();
+  }
+
+  private onFrame(received: StompFrame): void {
+    switch (received.command) {
+      case 'MESSAGE':
+        this.onMessage(received);
+        break;
+      case 'RECEIPT': {
+        const id = received.headers.get('receipt-id') ?? '';
+        const destination = this.destinationsById.get(id);
+        const upstream = destination === undefined ? undefined : this.upstreams.get(destination);
+        if (upstream?.id === id) this.settle(upstream, true);
+        break;
+      }
+      case 'ERROR':
+        this.logger.error(`broker ERROR: ${received.headers.get('message') ?? ''} ${received.body.toString('utf8')}`);
+        break;
+    }
+  }
+
+  private onMessage(received: StompFrame): void {
+    const destination = this.destinationsById.get(received.headers.get('subscription') ?? '');
+    // A message for a subscription we just dropped: nobody here wants it any more.
+    if (destination === undefined) return;
+    const subscriptions = this.registry.find(destination);
+    if (subscriptions.length === 0) return;
+    const headers: [string, string][] = [];
+    for (const [name, value] of received.headers) if (!NOT_APPLICATION.has(name)) headers.push([name, value]);
+    fanOut(subscriptions, createMessage(destination, received.body, headers), this.onDeliveryError);
+  }
+
+  private sendSubscribe(upstream: Upstream, rabbit: string): void {
+    // The receipt id is the subscription id: a RECEIPT then names which subscription is live.
+    this.connection?.send(frame('SUBSCRIBE', [['id', upstream.id], ['destination', rabbit], ['ack', 'auto'], ['receipt', upstream.id]]));
+  }
+
+  private dropUpstreamIfUnused(destination: string): void {
+    if (this.registry.hasSubscribers(destination)) return;
+    const upstream = this.upstreams.get(destination);
+    if (!upstream) return;
+    this.upstreams.delete(destination);
+    this.destinationsById.delete(upstream.id);
+    this.settle(upstream);
+    this.connection?.send(frame('UNSUBSCRIBE', [['id', upstream.id]]));
+  }
+
+  /** Wakes whenSubscribed() callers: the subscription is live, or gone, or the relay stopped. */
+  private settle(upstream: Upstream, live = false): void {
+    upstream.live = live;
+    const waiters = upstream.waiters;
+    upstream.waiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
