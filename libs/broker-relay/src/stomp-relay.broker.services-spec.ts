@@ -2,7 +2,16 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
-import { brokerContract, createMessage, type BrokerMessage, type Subscriber } from '@app/messaging';
+import {
+  MessagingTemplate,
+  UserBroadcastListener,
+  UserDestinations,
+  UserSessionRegistry,
+  brokerContract,
+  createMessage,
+  type BrokerMessage,
+  type Subscriber,
+} from '@app/messaging';
 import { StompRelayBroker } from './stomp-relay.broker';
 
 // RabbitMQ with rabbitmq_stomp on 61613 (.ci/run enables the plugin); override with BROKER_RELAY.
@@ -60,7 +69,7 @@ function nextHealth(broker: StompRelayBroker, up: boolean): Promise<void> {
   });
 }
 
-describe('StompRelayBroker across nodes', () => {
+describe('StompRelayBroker across nodes', { timeout: 30_000 }, () => {
   const brokers: StompRelayBroker[] = [];
   const node = async (url = RELAY_URL, extra = {}) => {
     const broker = new StompRelayBroker({ url, ...quiet, reconnectDelayMs: 50, maxReconnectDelayMs: 200, ...extra });
@@ -149,5 +158,41 @@ describe('StompRelayBroker across nodes', () => {
     });
     assert.equal(broker.health().up, false);
     assert.match(broker.health().detail ?? '', /refused|closed|ERROR/i);
+  });
+
+  it('sends to a user on every node where the user has sessions, and to nobody else', async () => {
+    const alice = `alice-${randomBytes(4).toString('hex')}`;
+    const bob = `bob-${randomBytes(4).toString('hex')}`;
+    const makeNode = async () => {
+      const broker = await node();
+      const sessions = new UserSessionRegistry();
+      const users = new UserDestinations(sessions);
+      new UserBroadcastListener(broker, users).attach();
+      const template = new MessagingTemplate(broker, users);
+      const session = (sessionId: string, user: string) => {
+        sessions.add(user, sessionId);
+        const inbox = new Inbox(sessionId);
+        broker.subscribe(inbox, 'm', users.resolveSubscribe('/user/queue/messages', sessionId).brokerDestination);
+        return inbox;
+      };
+      return { broker, template, session };
+    };
+    const a = await makeNode();
+    const b = await makeNode();
+    const aliceOnA = a.session(`sa-${alice}`, alice);
+    const aliceOnB = b.session(`sb-${alice}`, alice);
+    const bobOnB = b.session(`sb-${bob}`, bob);
+    await Promise.all([a.broker.whenSubscribed(), b.broker.whenSubscribed()]);
+
+    a.template.convertAndSendToUser(alice, '/queue/messages', { text: 'for alice' });
+    await Promise.all([aliceOnA.waitFor(1), aliceOnB.waitFor(1)]);
+    a.template.convertAndSendToUser(bob, '/queue/messages', { text: 'for bob' });
+    await bobOnB.waitFor(1);
+
+    assert.deepEqual(aliceOnA.bodies(), ['{"text":"for alice"}']);
+    assert.deepEqual(aliceOnB.bodies(), ['{"text":"for alice"}']);
+    assert.deepEqual(bobOnB.bodies(), ['{"text":"for bob"}']);
+    assert.equal(aliceOnB.messages[0].headers.get('content-type'), 'application/json');
+    assert.equal(aliceOnB.messages[0].headers.get('x-user-target'), undefined);
   });
 });
