@@ -118,11 +118,11 @@ export async function runStoreBench(options: StoreBenchOptions = {}): Promise<St
 }
 
 export function renderStoreBench(rows: StoreBenchRow[]): string {
-  const head = 'target                              posts  in-flight  msgs/s   tx  msgs/tx  p50 ms  p99 ms';
+  const head = 'target                                 posts  in-flight  msgs/s   tx  msgs/tx  p50 ms  p99 ms';
   const lines = rows.map((r) =>
     r.failed
-      ? `${r.target.padEnd(34)}  failed: ${r.failed}`
-      : `${r.target.padEnd(34)} ${String(r.posts).padStart(6)} ${String(r.inFlight).padStart(10)} ${Math.round(r.perSecond).toString().padStart(7)} ` +
+      ? `${r.target.padEnd(37)}  failed: ${r.failed}`
+      : `${r.target.padEnd(37)} ${String(r.posts).padStart(6)} ${String(r.inFlight).padStart(10)} ${Math.round(r.perSecond).toString().padStart(7)} ` +
         `${String(r.transactions).padStart(4)} ${r.meanBatch.toFixed(0).padStart(8)} ${r.p50Ms.toFixed(1).padStart(7)} ${r.p99Ms.toFixed(1).padStart(7)}`,
   );
   return [head, ...lines].join('\n');
