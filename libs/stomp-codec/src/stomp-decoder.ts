@@ -110,6 +110,11 @@ export class StompDecoder {
       switch (this.state) {
         case 'command':
         case 'headers': {
+          if (this.state === 'command' && this.pieces.length === 0) {
+            // Heart-beats need no line object: a stream of EOLs is counted in place.
+            pos = this.skipHeartbeats(data, pos);
+            if (pos >= end) return;
+          }
           const lf = data.indexOf(LF, pos);
           if (lf < 0) {
             this.holdLinePiece(data.subarray(pos));
@@ -159,6 +164,16 @@ export class StompDecoder {
     }
   }
 
+  private skipHeartbeats(data: Buffer, from: number): number {
+    let pos = from;
+    for (;;) {
+      if (data[pos] === LF) pos += 1;
+      else if (data[pos] === CR && data[pos + 1] === LF) pos += 2;
+      else return pos;
+      this.heartbeats += 1;
+    }
+  }
+
   /** Keeps an unfinished line, refusing it first if it can no longer be valid. */
   private holdLinePiece(piece: Buffer): void {
     const length = this.piecesLength + piece.length;
@@ -181,13 +196,17 @@ export class StompDecoder {
       this.pieces = [];
       this.piecesLength = 0;
     }
+    const rawLength = line.length;
+    if (rawLength > 0 && line[rawLength - 1] === CR) line = line.subarray(0, rawLength - 1);
     if (this.state === 'headers') {
-      this.frameBytes += line.length + 1;
+      // Same order as holdLinePiece, so that the error does not depend on how the bytes were chunked.
+      if (line.length > this.limits.maxHeaderBytes) this.refuseHeaderLength();
+      this.frameBytes += rawLength + 1;
       this.checkFrameSize(0);
     } else {
-      this.frameBytes = line.length + 1;
+      this.frameBytes = rawLength + 1;
     }
-    return line.length > 0 && line[line.length - 1] === CR ? line.subarray(0, line.length - 1) : line;
+    return line;
   }
 
   private onCommandLine(line: Buffer): void {
@@ -209,7 +228,6 @@ export class StompDecoder {
       this.endOfHead();
       return;
     }
-    if (line.length > this.limits.maxHeaderBytes) this.refuseHeaderLength();
     this.headerCount += 1;
     if (this.headerCount > this.limits.maxHeaders) {
       throw new StompCodecError('too-many-headers', `The frame has more than ${this.limits.maxHeaders} headers.`);
