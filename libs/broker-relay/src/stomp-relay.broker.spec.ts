@@ -64,7 +64,7 @@ class FakeBroker {
   }
 }
 
-const quiet = { onDeliveryError: () => {}, reconnectDelayMs: 20, maxReconnectDelayMs: 50, startTimeoutMs: 2000 };
+const quiet = { onDeliveryError: () => {}, reconnectDelayMs: 20, maxReconnectDelayMs: 50 };
 const command = (name: string) => (f: StompFrame) => f.command === name;
 
 describe('StompRelayBroker on the wire', { timeout: 20_000 }, () => {
@@ -168,7 +168,7 @@ describe('StompRelayBroker on the wire', { timeout: 20_000 }, () => {
   });
 
   it('stays down with the broker\'s reason when CONNECT is refused, and drops publishes', async () => {
-    const broker = await setup((port) => `stomp://alice:wrong@127.0.0.1:${port}`, { startTimeoutMs: 200 });
+    const broker = await setup((port) => `stomp://alice:wrong@127.0.0.1:${port}`);
     await broker.start();
     assert.equal(broker.health().up, false);
     assert.match(broker.health().detail ?? '', /Bad CONNECT/);

@@ -20,8 +20,6 @@ export interface StompRelayOptions extends Partial<UpstreamOptions> {
   /** First reconnect delay; doubles per failed attempt up to maxReconnectDelayMs (with jitter). */
   reconnectDelayMs?: number;
   maxReconnectDelayMs?: number;
-  /** How long start() waits for the first connection before resolving anyway (the relay keeps trying). */
-  startTimeoutMs?: number;
   onDeliveryError?: DeliveryErrorHandler;
 }
 
@@ -69,7 +67,7 @@ export class StompRelayBroker implements BrokerPort {
   private nextId = 0;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private lastError = 'not started';
-  private connectedWaiters: (() => void)[] = [];
+  private attemptWaiters: (() => void)[] = [];
   /** Messages publish() could not send because the broker was unreachable. */
   dropped = 0;
 
@@ -132,18 +130,16 @@ export class StompRelayBroker implements BrokerPort {
     return { up: false, detail: `relay ${this.target.host}:${this.target.port} unreachable: ${this.lastError}` };
   }
 
-  /** Connects; resolves once connected, or after startTimeoutMs with the relay still retrying in the background. */
+  /**
+   * Connects; resolves after the first attempt, connected or not (then health() is down and the relay
+   * keeps retrying in the background), so an unreachable broker delays the boot by connectTimeoutMs at most.
+   */
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    const connected = new Promise<void>((resolve) => this.connectedWaiters.push(resolve));
+    const attempted = new Promise<void>((resolve) => this.attemptWaiters.push(resolve));
     this.connect();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, this.settings.startTimeoutMs ?? 10_000);
-    });
-    await Promise.race([connected, timeout]);
-    clearTimeout(timer);
+    await attempted;
     if (!this.connection) this.logger.error(`broker relay not connected yet, retrying: ${this.lastError}`);
   }
 
@@ -153,6 +149,7 @@ export class StompRelayBroker implements BrokerPort {
     const connection = this.connection;
     this.connection = undefined;
     this.lastError = 'stopped';
+    this.wakeStart();
     for (const upstream of this.upstreams.values()) this.settle(upstream);
     await connection?.close();
   }
@@ -166,6 +163,7 @@ export class StompRelayBroker implements BrokerPort {
       (connection) => this.onConnected(connection),
       (error: Error) => {
         this.lastError = error.message;
+        this.wakeStart();
         this.scheduleReconnect();
       },
     );
@@ -180,8 +178,12 @@ export class StompRelayBroker implements BrokerPort {
     this.attempt = 0;
     this.connection = connection;
     for (const [destination, upstream] of this.upstreams) this.sendSubscribe(upstream, toRabbitDestination(destination));
-    const waiters = this.connectedWaiters;
-    this.connectedWaiters = [];
+    this.wakeStart();
+  }
+
+  private wakeStart(): void {
+    const waiters = this.attemptWaiters;
+    this.attemptWaiters = [];
     for (const resolve of waiters) resolve();
   }
 

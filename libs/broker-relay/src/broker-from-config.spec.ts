@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { NestFactory } from '@nestjs/core';
+import { Injectable, Module } from '@nestjs/common';
+import { ConfigModule, loadConfig } from '@app/config';
+import { BROKER, MessagingModule, MessagingTemplate, SimpleBroker, UserSessionRegistry, type BrokerMessage, type BrokerPort } from '@app/messaging';
+import { BROKER_FROM_CONFIG } from './broker-from-config';
+import { StompRelayBroker } from './stomp-relay.broker';
+
+/** Some application provider that only knows the template. */
+@Injectable()
+class Greeter {
+  constructor(readonly template: MessagingTemplate) {}
+}
+
+async function context(env: NodeJS.ProcessEnv) {
+  @Module({
+    imports: [ConfigModule.forRoot(loadConfig(env)), MessagingModule.forRoot({ broker: BROKER_FROM_CONFIG })],
+    providers: [Greeter],
+  })
+  class AppModule {}
+  return NestFactory.createApplicationContext(AppModule, { logger: false });
+}
+
+describe('MessagingModule with BROKER_FROM_CONFIG', () => {
+  it('uses the simple broker without BROKER_RELAY and lets any provider send through the template', async () => {
+    const app = await context({});
+    try {
+      const broker = app.get<BrokerPort>(BROKER);
+      assert.ok(broker instanceof SimpleBroker);
+      const got: BrokerMessage[] = [];
+      broker.subscribe({ sessionId: 's', deliver: (m) => got.push(m) }, '1', '/topic/hello');
+      app.get(Greeter).template.convertAndSend('/topic/hello', { hi: true });
+      assert.equal(got[0]?.body.toString(), '{"hi":true}');
+
+      // Send to a user: resolved through the user broadcast the module subscribed at init.
+      app.get(UserSessionRegistry).add('ann', 's9');
+      broker.subscribe({ sessionId: 's9', deliver: (m) => got.push(m) }, '1', '/queue/inbox-users9');
+      app.get(MessagingTemplate).convertAndSendToUser('ann', '/queue/inbox', 'psst');
+      assert.equal(got[1]?.body.toString(), 'psst');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('uses the relay when BROKER_RELAY is set', async () => {
+    // Port 9 (discard) on loopback: nothing listens, so start() gives up quickly and the relay retries.
+    const app = await context({ BROKER_RELAY: 'stomp://guest:guest@127.0.0.1:9' });
+    try {
+      const broker = app.get<BrokerPort>(BROKER);
+      assert.ok(broker instanceof StompRelayBroker);
+      assert.equal(broker.health().up, false);
+    } finally {
+      await app.close();
+    }
+  });
+});
