@@ -63,6 +63,23 @@ describe('PostgreSQL schema', () => {
     }
   });
 
+  it('lets several servers start on one new database at once (migrations under a lock)', async () => {
+    const name = `${database}_m`;
+    await admin(`CREATE DATABASE "${name}"`);
+    try {
+      const target = `postgres://${user}@127.0.0.1:5432/${name}`;
+      const opened = await Promise.all([1, 2, 3].map(() => openRepository(target)));
+      try {
+        const migrations: { name: string }[] = await opened[0].dataSource.query('SELECT name FROM migrations');
+        assert.equal(migrations.length, 1);
+      } finally {
+        await Promise.all(opened.map((o) => o.close()));
+      }
+    } finally {
+      await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    }
+  });
+
   it('answers a retry that races another connection as a duplicate, not an error', async () => {
     const [one, two] = [await openRepository(url()), await openRepository(url())];
     try {

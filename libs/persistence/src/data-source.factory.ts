@@ -36,6 +36,9 @@ export function dataSourceOptions(url: string, settings: DataSourceSettings = {}
   if (target.kind === 'postgres') {
     return {
       ...common,
+      // Run by openDataSource under an advisory lock instead: two servers starting together on one
+      // database would otherwise both try to create the tables.
+      migrationsRun: false,
       type: 'postgres',
       url: target.url,
       poolSize: settings.poolSize ?? 10,
@@ -66,12 +69,33 @@ export async function openDataSource(url: string, settings: DataSourceSettings =
   try {
     if (options.type === 'sqlite') {
       await dataSource.query(`PRAGMA synchronous = ${settings.sqliteSynchronous ?? 'FULL'}`);
+    } else {
+      await runMigrationsLocked(dataSource);
     }
   } catch (error) {
     await dataSource.destroy();
     throw error;
   }
   return dataSource;
+}
+
+/** An arbitrary constant naming this application's migration lock. */
+const MIGRATION_LOCK_KEY = 7_202_411;
+
+/** PostgreSQL: one process at a time runs the migrations; the others wait, then find nothing to do. */
+async function runMigrationsLocked(dataSource: DataSource): Promise<void> {
+  const lock = dataSource.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      await dataSource.runMigrations({ transaction: 'each' });
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    }
+  } finally {
+    await lock.release();
+  }
 }
 
 function sqlitePath(target: Extract<DatabaseTarget, { kind: 'sqlite' }>): string {
