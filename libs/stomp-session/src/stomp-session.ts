@@ -375,7 +375,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     const key = `stomp/${this.version}/${record.destination}`;
     let template = message.encodings.get(key) as MessageTemplate | undefined;
     if (!template) {
-      template = createMessageTemplate(messageHeaders(record.destination, message), message.body, this.version);
+      template = createMessageTemplate(messageHeaders(record.destination, message, this.version), message.body, this.version);
       message.encodings.set(key, template);
     }
     const messageId = String(++this.messageSeq);
@@ -491,8 +491,17 @@ function forwardedHeaders(headers: StompHeaders): [string, string][] {
   return out;
 }
 
-function messageHeaders(destination: string, message: BrokerMessage): [string, string][] {
+function messageHeaders(destination: string, message: BrokerMessage, version: StompVersion): [string, string][] {
   const out: [string, string][] = [['destination', destination]];
-  for (const entry of message.headers) if (!FRAME_HEADERS.has(entry[0])) out.push(entry);
+  for (const entry of message.headers) {
+    if (FRAME_HEADERS.has(entry[0])) continue;
+    // STOMP 1.0 has no escaping: a header it cannot carry is left out rather than allowed to break the frame.
+    if (version === '1.0' && !encodableWithoutEscapes(entry)) continue;
+    out.push(entry);
+  }
   return out;
+}
+
+function encodableWithoutEscapes([name, value]: [string, string]): boolean {
+  return name.length > 0 && !/[:\r\n]/.test(name) && !/[\r\n]/.test(value);
 }
