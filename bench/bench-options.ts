@@ -2,10 +2,16 @@
 
 export const SCENARIOS = ['fanout', 'rooms', 'idle'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
+/** Standalone benches by other hands, run after ours when built (see extra-benches.ts). */
+export const EXTRAS = ['store', 'idle-http'] as const;
+export type ExtraName = (typeof EXTRAS)[number];
 export type TargetName = 'ours' | 'bare';
 
 export interface BenchOptions {
   scenarios: ScenarioName[];
+  extras: ExtraName[];
+  /** true when the extras were asked for by name (then a missing one is an error, not a skip). */
+  extrasNamed: boolean;
   targets: TargetName[];
   workers: number;
   bodyBytes: number;
@@ -26,11 +32,12 @@ export interface BenchOptions {
   idleHoldS: number;
   heartbeatMs: number;
   json?: string;
-  verbose: boolean;
 }
 
 export const DEFAULTS: BenchOptions = {
   scenarios: [...SCENARIOS],
+  extras: [...EXTRAS],
+  extrasNamed: false,
   targets: ['bare', 'ours'],
   workers: 2,
   bodyBytes: 128,
@@ -47,11 +54,11 @@ export const DEFAULTS: BenchOptions = {
   idle: 10_000,
   idleHoldS: 12,
   heartbeatMs: 10_000,
-  verbose: false,
 };
 
 export const USAGE = `usage: node dist/bench/run.js [flags]
-  --scenario fanout,rooms,idle|all   which scenarios (default all)
+  --scenario fanout,rooms,idle|all   which scenarios (default all); store and idle-http name the
+                                     standalone benches (bench/*.bench.ts), which \`all\` runs if built
   --target ours|bare|both            which servers (default both: bare ws ceiling, then ours)
   --workers N                        load-generator processes (default 2)
   --body BYTES                       message body size (default 128)
@@ -68,7 +75,7 @@ export const USAGE = `usage: node dist/bench/run.js [flags]
   --idle-hold S                      how long they stay idle before memory is read (default 12)
   --heartbeat MS                     heart-beat each way (default 10000)
   --json FILE                        also write the results as JSON
-  --verbose                          print every phase as it finishes`;
+Progress (every phase as it finishes) goes to stderr, the table to stdout.`;
 
 export class OptionsError extends Error {
   override readonly name = 'OptionsError';
@@ -94,7 +101,9 @@ const NUMBER_FLAGS: Record<string, [keyof BenchOptions, number, number]> = {
 };
 
 export function parseOptions(argv: string[]): BenchOptions {
-  const options: BenchOptions = { ...DEFAULTS, scenarios: [...DEFAULTS.scenarios], targets: [...DEFAULTS.targets] };
+  const options: BenchOptions = {
+    ...DEFAULTS, scenarios: [...DEFAULTS.scenarios], extras: [...DEFAULTS.extras], targets: [...DEFAULTS.targets],
+  };
   const values = options as unknown as Record<string, unknown>;
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i];
@@ -106,9 +115,8 @@ export function parseOptions(argv: string[]): BenchOptions {
       return v;
     };
     if (flag === '--no-ramp') options.ramp = false;
-    else if (flag === '--verbose' || flag === '-v') options.verbose = true;
     else if (flag === '--json') options.json = value();
-    else if (flag === '--scenario' || flag === '--scenarios') options.scenarios = parseScenarios(value());
+    else if (flag === '--scenario' || flag === '--scenarios') Object.assign(options, parseScenarios(value()));
     else if (flag === '--target' || flag === '--targets') options.targets = parseTargets(value());
     else if (flag in INTEGER_FLAGS || flag in NUMBER_FLAGS) {
       const [key, min, max] = INTEGER_FLAGS[flag] ?? NUMBER_FLAGS[flag];
@@ -124,16 +132,18 @@ export function parseOptions(argv: string[]): BenchOptions {
   return options;
 }
 
-function parseScenarios(text: string): ScenarioName[] {
-  if (text === 'all') return [...SCENARIOS];
+function parseScenarios(text: string): Pick<BenchOptions, 'scenarios' | 'extras' | 'extrasNamed'> {
+  if (text === 'all') return { scenarios: [...SCENARIOS], extras: [...EXTRAS], extrasNamed: false };
   const names = text.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const name of names) {
-    if (!(SCENARIOS as readonly string[]).includes(name)) {
-      throw new OptionsError(`unknown scenario "${name}"; use ${SCENARIOS.join(', ')} or all`);
-    }
-  }
   if (names.length === 0) throw new OptionsError('--scenario needs at least one name');
-  return names as ScenarioName[];
+  const scenarios: ScenarioName[] = [];
+  const extras: ExtraName[] = [];
+  for (const name of names) {
+    if ((SCENARIOS as readonly string[]).includes(name)) scenarios.push(name as ScenarioName);
+    else if ((EXTRAS as readonly string[]).includes(name)) extras.push(name as ExtraName);
+    else throw new OptionsError(`unknown scenario "${name}"; use ${[...SCENARIOS, ...EXTRAS].join(', ')} or all`);
+  }
+  return { scenarios, extras, extrasNamed: true };
 }
 
 function parseTargets(text: string): TargetName[] {

@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { OptionsError, parseOptions, USAGE, type BenchOptions, type ScenarioName, type TargetName } from './bench-options';
 import { TARGET_LABELS, unavailable } from './bench-targets';
+import { extraBenchAvailable, extraBenchScript, runExtraBench } from './extra-benches';
 import { fdLimitFor } from './proc-stats';
 import { renderResults, type ResultRow } from './results-table';
 import { runFanout } from './scenarios/fanout.scenario';
@@ -23,6 +24,8 @@ const KEYS: Record<ScenarioName, string> = { fanout: 'fanout-fixed', rooms: 'roo
 
 /** However the scenarios behave, the whole run ends by then. */
 const RUN_LIMIT_MS = 20 * 60_000;
+/** Each standalone bench gets this long. */
+const EXTRA_LIMIT_MS = 5 * 60_000;
 
 function log(line: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -67,14 +70,29 @@ async function main(): Promise<number> {
     }
   }
 
-  console.log('');
-  console.log(renderResults(rows));
-  console.log('\nCPU% is of one core (200% = both cores of a 2-core machine); the generator shares the machine.');
+  if (rows.length > 0) {
+    console.log('');
+    console.log(renderResults(rows));
+    console.log('\nCPU% is of one core (200% = both cores of a 2-core machine); the generator shares the machine.');
+  }
   if (options.json) {
     writeFileSync(options.json, JSON.stringify({ options, cores: cpus().length, loadavg: loadavg(), rows }, null, 2));
     log(`results written to ${options.json}`);
   }
-  return rows.some((r) => r.failed && !r.failed.startsWith('skipped')) ? 1 : 0;
+  let failed = rows.some((r) => r.failed && !r.failed.startsWith('skipped'));
+
+  for (const extra of options.extras) {
+    if (!extraBenchAvailable(extra)) {
+      if (options.extrasNamed) {
+        console.error(`\n${extra}: ${extraBenchScript(extra)} is not built`);
+        failed = true;
+      }
+      continue;
+    }
+    console.log(`\n== ${extra} (${extraBenchScript(extra)}) ==`);
+    if ((await runExtraBench(extra, EXTRA_LIMIT_MS)) !== 0) failed = true;
+  }
+  return failed ? 1 : 0;
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

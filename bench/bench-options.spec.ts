@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DEFAULTS, OptionsError, parseOptions } from './bench-options';
+
+describe('bench command-line options', () => {
+  it('defaults to every scenario against both targets at the issue\'s sizes', () => {
+    const o = parseOptions([]);
+    assert.deepEqual(o.scenarios, ['fanout', 'rooms', 'idle']);
+    assert.deepEqual(o.targets, ['bare', 'ours']);
+    assert.equal(o.subscribers, 1000);
+    assert.equal(o.rooms * o.roomSize, 2000);
+    assert.equal(o.idle, 10_000);
+    assert.equal(o.heartbeatMs, 10_000);
+  });
+
+  it('selects scenarios, targets and sizes, in both --flag value and --flag=value forms', () => {
+    const o = parseOptions(['--scenario', 'fanout,store', '--target=ours', '--subscribers', '250', '--rate=7.5', '--no-ramp']);
+    assert.deepEqual(o.scenarios, ['fanout']);
+    assert.deepEqual(o.extras, ['store']);
+    assert.equal(o.extrasNamed, true);
+    assert.deepEqual(o.targets, ['ours']);
+    assert.equal(o.subscribers, 250);
+    assert.equal(o.rate, 7.5);
+    assert.equal(o.ramp, false);
+    assert.equal(DEFAULTS.subscribers, 1000, 'parsing does not touch the defaults');
+  });
+
+  it('refuses unknown flags, unknown scenarios and out-of-range sizes with a message naming them', () => {
+    assert.throws(() => parseOptions(['--subscriber', '5']), (e: unknown) => e instanceof OptionsError && /--subscriber/.test(e.message));
+    assert.throws(() => parseOptions(['--scenario', 'fanout,nope']), /unknown scenario "nope"/);
+    assert.throws(() => parseOptions(['--idle', '1e9']), /--idle must be an integer from 1 to 60000/);
+    assert.throws(() => parseOptions(['--workers', '1.5']), /--workers must be an integer/);
+    assert.throws(() => parseOptions(['--target', 'rabbit']), /unknown target "rabbit"/);
+    assert.throws(() => parseOptions(['--rate']), /--rate needs a value/);
+  });
+});
