@@ -95,6 +95,15 @@ describe('StompDecoder limits', () => {
     assert.ok(held <= 64);
   });
 
+  it('reports a long header line the same way whether it arrives whole or in pieces', () => {
+    // Found by the fuzzer: whole, the line used to hit frame-too-large first.
+    const small = { maxFrameBytes: 100, maxHeaders: 5, maxHeaderBytes: 40 };
+    const wire = Buffer.from(`SEND\nx:${'v'.repeat(200)}\n\n\0`);
+    assert.equal(codeOf(() => new StompDecoder(small).push(wire)), 'header-too-long');
+    const pieces = new StompDecoder(small);
+    assert.equal(codeOf(() => { for (const b of wire) pieces.push(Buffer.from([b])); }), 'header-too-long');
+  });
+
   it('allows maxHeaders headers and refuses one more, repeated ones included', () => {
     const headers = (n: number) => Array.from({ length: n }, () => 'a:b\n').join('');
     assert.equal(new StompDecoder(limits).push(`SEND\n${headers(5)}\n\0`).length, 1);
