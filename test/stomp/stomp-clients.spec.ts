@@ -5,8 +5,7 @@ import WebSocket from 'ws';
 import { Client, type IMessage, type StompSubscription } from '@stomp/stompjs';
 import { startServer, type RunningServer } from '../support/server';
 
-// The classic client of the seed page (stomp.js 2.3.3).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// The classic client of the seed page (stomp.js 2.3.3); it has no typings.
 const Stomp = require('stompjs') as { over(ws: unknown): ClassicClient };
 interface ClassicClient {
   heartbeat: { outgoing: number; incoming: number };
