@@ -36,3 +36,7 @@ export {
   type LegacyChatInput,
 } from './chat.service';
 export { ChatModule } from './chat.module';
+export { TokenAuthenticator } from './identity/token-authenticator';
+export { ChatController } from './stomp/chat.controller';
+export { ChatStompApplication } from './stomp/chat-stomp.application';
+export { ChatStompModule } from './stomp/chat-stomp.module';
