@@ -21,6 +21,8 @@ export interface StompRelayOptions extends Partial<UpstreamOptions> {
   reconnectDelayMs?: number;
   maxReconnectDelayMs?: number;
   onDeliveryError?: DeliveryErrorHandler;
+  /** Unsent bytes towards the broker above which publish() drops (default 64 MiB). */
+  maxBufferedBytes?: number;
 }
 
 /**
@@ -49,7 +51,8 @@ interface Upstream {
  * comes back through the subscription, so every node, this one included, fans it out exactly once, and
  * one BrokerMessage is created per upstream MESSAGE and shared by all local subscribers.
  *
- * While disconnected: health() is down, publish() drops the message (counted in `dropped`), subscribe()
+ * While disconnected: health() is down, publish() drops the message (counted in `dropped`; likewise when
+ * more than maxBufferedBytes wait to be written to the broker), subscribe()
  * and unsubscribe() keep working locally; on reconnect (exponential backoff) every destination is
  * subscribed again.
  */
@@ -68,7 +71,8 @@ export class StompRelayBroker implements BrokerPort {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private lastError = 'not started';
   private attemptWaiters: (() => void)[] = [];
-  /** Messages publish() could not send because the broker was unreachable. */
+  private readonly maxBufferedBytes: number;
+  /** Messages publish() could not send: the broker was unreachable or too far behind. */
   dropped = 0;
 
   constructor(private readonly settings: StompRelayOptions) {
@@ -78,6 +82,7 @@ export class StompRelayBroker implements BrokerPort {
       connectTimeoutMs: settings.connectTimeoutMs ?? 5_000,
       maxFrameBytes: settings.maxFrameBytes ?? 16 * 1024 * 1024,
     };
+    this.maxBufferedBytes = settings.maxBufferedBytes ?? 64 * 1024 * 1024;
     this.onDeliveryError =
       settings.onDeliveryError ??
       ((error, subscription) =>
@@ -105,7 +110,8 @@ export class StompRelayBroker implements BrokerPort {
 
   publish(message: BrokerMessage): void {
     const rabbit = toRabbitDestination(message.destination);
-    if (!this.connection) {
+    if (!this.connection || this.connection.bufferedBytes > this.maxBufferedBytes) {
+      // Unreachable, or so far behind that buffering more would only grow the heap: drop, count, move on.
       this.dropped++;
       return;
     }

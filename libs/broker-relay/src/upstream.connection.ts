@@ -38,6 +38,7 @@ export class UpstreamConnection {
   private closed = false;
   private lastReceived = Date.now();
   private wroteSinceBeat = false;
+  private corked = false;
   private timers: NodeJS.Timeout[] = [];
   private readonly connectTimer: NodeJS.Timeout;
   private closeReason = 'connection closed';
@@ -74,7 +75,21 @@ export class UpstreamConnection {
   send(out: StompFrame): void {
     if (this.closed) return;
     this.wroteSinceBeat = true;
+    // Frames sent in one tick (a burst of publishes) leave in one TCP write instead of one each.
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
     this.socket.write(encodeFrame(out, this.version));
+  }
+
+  /** Bytes written but not yet taken by the kernel (the broker is slow or applying flow control). */
+  get bufferedBytes(): number {
+    return this.socket.writableLength;
   }
 
   /** Polite close: DISCONNECT, then the socket. */
