@@ -67,7 +67,9 @@ async function startProxy(port = 0): Promise<{ port: number; cut(): void; close(
 function nextHealth(broker: StompRelayBroker, up: boolean): Promise<void> {
   return new Promise((resolve) => {
     const poll = setInterval(() => {
-      if (broker.health().up === up) (clearInterval(poll), resolve());
+      if (broker.health().up !== up) return;
+      clearInterval(poll);
+      resolve();
     }, 10);
   });
 }
