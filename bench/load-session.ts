@@ -94,7 +94,9 @@ export class LoadSession {
     this.assertServerAlive();
 
     const lastReceiveAt = Math.max(...after.map((s) => s.lastReceiveAt));
-    const spanS = Math.max(0.001, ((received > 0 ? lastReceiveAt : wallClockMillis()) - startedAt) / 1000);
+    // n messages at rate r are sent over (n-1)/r s; the schedule's full length n/r is the honest floor.
+    const scheduledS = Math.max(...plans.map((p) => (p ? p.durationMs / 1000 : 0)));
+    const spanS = Math.max(scheduledS, 0.001, ((received > 0 ? lastReceiveAt : wallClockMillis()) - startedAt) / 1000);
     const histogram = new LatencyHistogram();
     for (const s of after) histogram.merge(s.histogram);
     const generatorCpuS = (sum(after, cpuOf) - sum(before, cpuOf)) / 1e6;

@@ -15,6 +15,8 @@ export interface ResultRow {
   delivered?: string;
   notes: string[];
   failed?: string;
+  /** false: the figures are shown for information only and kept out of the ratio table. */
+  comparable?: boolean;
 }
 
 const COLUMNS: Array<[string, (r: ResultRow) => string]> = [
@@ -64,8 +66,9 @@ function ratioRows(rows: ResultRow[]): string[][] {
   const out: string[][] = [];
   const keys = [...new Set(rows.map((r) => r.key))];
   for (const key of keys) {
-    const ours = rows.find((r) => r.key === key && r.target === 'ours' && !r.failed);
-    const bare = rows.find((r) => r.key === key && r.target === 'bare ws' && !r.failed);
+    const usable = (r: ResultRow): boolean => !r.failed && r.comparable !== false;
+    const ours = rows.find((r) => r.key === key && r.target === 'ours' && usable(r));
+    const bare = rows.find((r) => r.key === key && r.target === 'bare ws' && usable(r));
     if (!ours || !bare) continue;
     const add = (metric: string, a: number | undefined, b: number | undefined, digits: number): void => {
       if (a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b === 0) return;
