@@ -62,7 +62,6 @@ interface SockJsModule {
   createServer(options: Partial<SockJsServerOptions>): SockJsServer;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const sockjs = require('sockjs') as SockJsModule;
 
 export function createSockJsServer(options: SockJsServerOptions): SockJsServer {
