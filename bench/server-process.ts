@@ -56,7 +56,9 @@ export class ServerProcess {
         reject(new Error(`${spec.label}: no "listening on" line within ${spec.startTimeoutMs} ms\n${tail.join('\n')}`));
       }, spec.startTimeoutMs);
       const onLine = (chunk: Buffer): void => {
-        for (const line of chunk.toString('utf8').split('\n')) {
+        for (const raw of chunk.toString('utf8').split('\n')) {
+          // Nest colours its log even into a pipe.
+          const line = raw.replace(/\x1b\[[0-9;]*m/g, '');
           if (!line.trim()) continue;
           tail.push(line);
           if (tail.length > TAIL_LINES) tail.shift();
@@ -76,7 +78,7 @@ export class ServerProcess {
     const server = new ServerProcess(spec.label, child, port);
     server.tail.push(...tail);
     const keep = (chunk: Buffer): void => {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) server.tail.push(line);
+      for (const line of chunk.toString('utf8').replace(/\x1b\[[0-9;]*m/g, '').split('\n')) if (line.trim()) server.tail.push(line);
       server.tail.splice(0, Math.max(0, server.tail.length - TAIL_LINES));
     };
     child.stdout!.removeAllListeners('data').on('data', keep);
