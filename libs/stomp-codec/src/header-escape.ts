@@ -43,7 +43,7 @@ export function unescapeHeader(text: string, version: '1.1' | '1.2'): string {
     else if (next === 0x5c /* \ */) parts.push('\\');
     else if (next === 0x72 /* r */ && version === '1.2') parts.push('\r');
     else {
-      const shown = Number.isNaN(next) ? 'at the end of' : `\\${String.fromCharCode(next)} in`;
+      const shown = Number.isNaN(next) ? 'at the end of' : `${JSON.stringify(`\\${String.fromCharCode(next)}`)} in`;
       throw new StompCodecError('bad-escape', `Undefined escape sequence ${shown} a STOMP ${version} header.`);
     }
     from = at + 2;
