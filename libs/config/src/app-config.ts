@@ -75,9 +75,13 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(0)
   HEARTBEAT_MS = 10_000;
 
-  /** Connections one remote address may hold open at once (0 = no cap). */
+  /**
+   * TCP connections one remote address (IPv6: one /64) may hold open at once, over every door; 0 = no
+   * cap. 1000 leaves room for a NAT or office behind one address and still stops one host from taking
+   * all of the server's file descriptors. Behind a reverse proxy every client shares its address: set 0.
+   */
   @Transform(toInt) @IsInt() @Min(0)
-  MAX_CONNECTIONS_PER_IP = 0;
+  MAX_CONNECTIONS_PER_IP = 1000;
 
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';

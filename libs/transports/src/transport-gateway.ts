@@ -1,17 +1,27 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { AppConfig, allowedOrigins } from '@app/config';
 import { ChatMetrics } from '@app/observability';
 import { STOMP_ENDPOINT, StompSessionFactory, type StompEndpoint } from '@app/stomp-session';
+import { AddressRateLimiter } from './address-rate-limiter';
+import { ConnectionLimiter } from './connection-limiter';
+import { sendError } from './http/send-error';
 import { PlainWsTransport } from './plain-ws/plain-ws.transport';
 import { SockJsTransport, sockJsSettingsFrom } from './sockjs';
 import { StompWebSocketTransport } from './stomp-ws/stomp-websocket.transport';
-import { UpgradeRouter } from './upgrade-router';
+import { UpgradeRouter, pathOf, reject } from './upgrade-router';
 
 export const STOMP_PATH = '/chat';
 export const PLAIN_WS_PATH = '/ws/chat';
 
-type RequestHook = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next: () => void) => void;
+type RequestHook = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+
+/** A refused socket gets this long to send the request it is answered on, then it is cut. */
+const REFUSED_SOCKET_GRACE_MS = 5_000;
+/** The REST door that stores chat messages: rate-limited per address like a STOMP session's SENDs. */
+const REST_POST = /^\/api\/rooms\/[^/]+\/messages\/?$/;
 
 /**
  * Every socket door of the server on one HTTP server: STOMP over ws at /chat, SockJS under /chat/...,
@@ -23,6 +33,12 @@ export class TransportGateway implements BeforeApplicationShutdown {
   readonly router = new UpgradeRouter();
   readonly stompWs: StompWebSocketTransport;
   readonly sockjs: SockJsTransport;
+  /** MAX_CONNECTIONS_PER_IP over every TCP connection of the server, whatever door it is for. */
+  readonly connections: ConnectionLimiter;
+  /** RATE_LIMIT_PER_SEC / RATE_LIMIT_BURST for REST posts, per remote address. */
+  readonly restPosts: AddressRateLimiter;
+  private readonly overCap = new WeakSet<Socket>();
+  private lastRefusalLog = 0;
   private server?: Server;
 
   constructor(
@@ -32,6 +48,9 @@ export class TransportGateway implements BeforeApplicationShutdown {
     plainWs: PlainWsTransport,
     metrics: ChatMetrics,
   ) {
+    this.connections = new ConnectionLimiter(config.MAX_CONNECTIONS_PER_IP);
+    this.restPosts = new AddressRateLimiter(config.RATE_LIMIT_PER_SEC, config.RATE_LIMIT_BURST);
+    this.rest = metrics.forTransport('rest');
     const ws = metrics.forTransport('websocket');
     this.stompWs = new StompWebSocketTransport({
       endpoint,
@@ -52,11 +71,45 @@ export class TransportGateway implements BeforeApplicationShutdown {
       .fallback((req, socket, head) => this.sockjs.handleUpgrade(req, socket, head));
   }
 
-  /** Takes the server's upgrades; returns the HTTP hook SockJS needs ahead of every other route. */
+  private readonly rest: ReturnType<ChatMetrics['forTransport']>;
+
+  /**
+   * Counts the server's connections per address, takes its upgrades, and returns the HTTP hook that
+   * must run ahead of every other route: it refuses sockets past the per-address cap (429), rate-limits
+   * REST posts (429), and lets SockJS answer its own URLs.
+   */
   attach(server: Server): RequestHook {
     this.server = server;
-    this.router.attach(server);
-    return this.sockjs.middleware();
+    server.on('connection', (socket: Socket) => {
+      if (this.connections.admit(socket)) return;
+      this.overCap.add(socket);
+      this.logRefusal(socket.remoteAddress);
+      setTimeout(() => socket.destroy(), REFUSED_SOCKET_GRACE_MS).unref();
+    });
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (!this.overCap.has(req.socket)) return this.router.dispatch(req, socket, head);
+      socket.on('error', () => socket.destroy());
+      reject(socket, 429, 'Too Many Requests');
+    });
+    const sockjs = this.sockjs.middleware();
+    return (req, res, next) => {
+      if (this.overCap.has(req.socket)) {
+        return sendError(res, 429, { error: 'too-many-connections', message: 'This address holds too many open connections; close some and retry.' }, true);
+      }
+      if (req.method === 'POST' && REST_POST.test(pathOf(req.url)) && !this.restPosts.take(req.socket.remoteAddress)) {
+        this.rest.rateLimited++;
+        res.setHeader('Retry-After', '1');
+        return sendError(res, 429, { error: 'rate-limited', message: 'You are sending messages too fast; slow down.' }, true);
+      }
+      sockjs(req, res, next);
+    };
+  }
+
+  private logRefusal(address: string | undefined): void {
+    const now = Date.now();
+    if (now - this.lastRefusalLog < 10_000) return;
+    this.lastRefusalLog = now;
+    this.logger.warn(`refusing connections from ${address ?? 'unknown'}: over MAX_CONNECTIONS_PER_IP=${this.connections.maxPerAddress} (${this.connections.refused} refused so far)`);
   }
 
   /** SIGTERM: refuse new connections, then tell every STOMP client (ERROR frame) and end SockJS sessions. */

@@ -17,6 +17,8 @@ export interface StompWebSocketOptions {
 
 /** Sub-protocols in our order of preference: the highest STOMP version both sides speak. */
 const PROTOCOLS = ['v12.stomp', 'v11.stomp', 'v10.stomp'];
+export const MAX_FRAGMENTS = 128;
+export const MAX_BUFFERED_CHUNKS = 4096;
 
 /** STOMP over a plain WebSocket (ws://HOST:PORT/chat), on `ws` in noServer mode behind the upgrade router. */
 export class StompWebSocketTransport {
@@ -27,6 +29,12 @@ export class StompWebSocketTransport {
       noServer: true,
       // The frame limit is also the message limit: an oversized message is refused by ws before it is buffered.
       maxPayload: options.maxFrameBytes,
+      // A message may come in fragments and in TCP chunks of any size; each one costs an object and a
+      // trip through the parser, so a flood of tiny ones is bounded too (ws closes with 1008). Real
+      // clients send a STOMP frame in one fragment; 128 fragments / 4096 chunks leave room for any
+      // honest splitting of a MAX_FRAME_BYTES frame (4096 chunks = 16 bytes each for 64 KiB).
+      maxFragments: MAX_FRAGMENTS,
+      maxBufferedChunks: MAX_BUFFERED_CHUNKS,
       perMessageDeflate: false,
       clientTracking: true,
       handleProtocols: (offered) => PROTOCOLS.find((p) => offered.has(p)) ?? false,

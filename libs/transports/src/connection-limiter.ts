@@ -1,0 +1,84 @@
+import type { Socket } from 'node:net';
+
+/**
+ * Caps the connections one remote address may hold open at once (MAX_CONNECTIONS_PER_IP; 0 = no cap).
+ *
+ * Counted per TCP connection as it arrives, before a byte of HTTP is parsed: every door (the STOMP
+ * upgrade, SockJS streams and polls, /ws/chat, SSE, long polls, REST) rides on one, so a single count
+ * bounds them all and nobody can open sockets faster than the cap by picking another door. A socket past
+ * the cap is not counted and is only answered with a refusal (see TransportGateway).
+ *
+ * IPv6 clients usually hold a whole /64, so an IPv6 address is counted by its /64 prefix;
+ * IPv4-mapped IPv6 (`::ffff:1.2.3.4`) counts as the IPv4 address.
+ */
+export class ConnectionLimiter {
+  private readonly open = new Map<string, number>();
+  /** Connections refused so far (for logs and tests). */
+  refused = 0;
+
+  constructor(readonly maxPerAddress: number) {}
+
+  /** Takes a slot for `address`: returns its (idempotent) release, or undefined when the address is at its cap. */
+  acquire(address: string | undefined): (() => void) | undefined {
+    if (this.maxPerAddress <= 0) return noop;
+    const key = addressKey(address);
+    const held = this.open.get(key) ?? 0;
+    if (held >= this.maxPerAddress) {
+      this.refused++;
+      return undefined;
+    }
+    this.open.set(key, held + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.open.get(key) ?? 1) - 1;
+      if (left > 0) this.open.set(key, left);
+      else this.open.delete(key);
+    };
+  }
+
+  /** Holds a slot for as long as `socket` stays open; false (nothing held) when its address is at the cap. */
+  admit(socket: Socket): boolean {
+    const release = this.acquire(socket.remoteAddress);
+    if (!release) return false;
+    socket.once('close', release);
+    return true;
+  }
+
+  /** Connections `address` holds now. */
+  count(address: string | undefined): number {
+    return this.open.get(addressKey(address)) ?? 0;
+  }
+
+  /** Addresses holding at least one connection: the limiter's memory is one small entry per address. */
+  get addresses(): number {
+    return this.open.size;
+  }
+}
+
+const noop = () => undefined;
+
+/** The unit a cap applies to: an IPv4 address, or an IPv6 /64 prefix. */
+export function addressKey(address: string | undefined): string {
+  if (!address) return 'unknown';
+  const lower = address.toLowerCase();
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
+  if (mapped) return mapped[1];
+  if (!lower.includes(':')) return lower;
+  const groups = expandIpv6(lower.split('%')[0]);
+  return groups ? `${groups.slice(0, 4).join(':')}::/64` : lower;
+}
+
+/** The eight hextets of an IPv6 address, or undefined when it is not one. */
+function expandIpv6(address: string): string[] | undefined {
+  const halves = address.split('::');
+  if (halves.length > 2) return undefined;
+  const head = halves[0] ? halves[0].split(':') : [];
+  const tail = halves.length === 2 && halves[1] ? halves[1].split(':') : [];
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
+  const groups = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...tail];
+  if (!groups.every((g) => /^[0-9a-f]{1,4}$/.test(g))) return undefined;
+  return groups.map((g) => g.replace(/^0+(?=.)/, ''));
+}
