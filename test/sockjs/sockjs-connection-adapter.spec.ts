@@ -5,7 +5,7 @@ import { raw, sessionPath, startSockJs, stream, type SockJsTestServer } from './
 describe('SockJS Connection adapter: what is unsent, and bounding it', () => {
   let s: SockJsTestServer;
   before(async () => {
-    s = await startSockJs({ disconnectDelayMs: 2_000, limits: { sendBufferBytes: 4096, sendTimeLimitMs: 10_000 } });
+    s = await startSockJs({ disconnectDelayMs: 500, limits: { sendBufferBytes: 4096, sendTimeLimitMs: 10_000 } });
     s.endpoint.echo = false;
   });
   after(() => s.stop());
@@ -61,7 +61,7 @@ describe('SockJS Connection adapter: what is unsent, and bounding it', () => {
   });
 
   it('bytes queued longer than SEND_TIME_LIMIT_MS: closed with 1013 "Send time limit exceeded"', async () => {
-    const quick = await startSockJs({ disconnectDelayMs: 2_000, limits: { sendBufferBytes: 4096, sendTimeLimitMs: 150 } });
+    const quick = await startSockJs({ disconnectDelayMs: 500, limits: { sendBufferBytes: 4096, sendTimeLimitMs: 150 } });
     try {
       quick.endpoint.echo = false;
       const path = sessionPath();
@@ -87,7 +87,7 @@ describe('SockJS Connection adapter: what is unsent, and bounding it', () => {
   });
 
   it('a poll that arrives in time resets the clock', async () => {
-    const quick = await startSockJs({ disconnectDelayMs: 2_000, limits: { sendBufferBytes: 4096, sendTimeLimitMs: 300 } });
+    const quick = await startSockJs({ disconnectDelayMs: 500, limits: { sendBufferBytes: 4096, sendTimeLimitMs: 300 } });
     try {
       quick.endpoint.echo = false;
       const path = sessionPath();
