@@ -24,7 +24,6 @@ const composer = byId<HTMLFormElement>('composer');
 const messageInput = byId<HTMLInputElement>('message');
 const sendButton = byId<HTMLButtonElement>('send');
 const errorLine = byId<HTMLElement>('composer-error');
-const roomOptions = byId<HTMLDataListElement>('known-rooms');
 
 const view: ChatView = {
   setStatus(state: ConnectionState, text: string) {
@@ -98,23 +97,6 @@ function reconnectSoon(): void {
   });
 }
 
-async function refreshRoomList(): Promise<void> {
-  try {
-    const res = await fetch('/api/rooms', { cache: 'no-store' });
-    if (!res.ok) return;
-    const rooms = (await res.json()) as unknown;
-    if (!Array.isArray(rooms)) return;
-    roomOptions.replaceChildren(
-      ...rooms
-        .map((r: { room?: unknown }) => r.room)
-        .filter((r): r is string => typeof r === 'string')
-        .map((room) => Object.assign(document.createElement('option'), { value: room })),
-    );
-  } catch {
-    /* suggestions are a nicety */
-  }
-}
-
 settingsForm.addEventListener('submit', (event) => {
   event.preventDefault();
   reconnectSoon();
@@ -135,4 +117,3 @@ window.addEventListener('offline', () => controller.networkChanged());
 
 restoreSettings();
 reconnectSoon();
-void refreshRoomList();

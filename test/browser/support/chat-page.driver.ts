@@ -1,0 +1,121 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+
+/** Debian's chromium, launched the way CI runs it. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking'];
+
+export const SCREENSHOT_DIR = resolve(__dirname, '..', '..', '..', '..', 'test-output', 'browser');
+
+export const DESKTOP = { width: 1200, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+export interface ChatPageOptions {
+  name: string;
+  room: string;
+  transport: string;
+  viewport?: { width: number; height: number };
+}
+
+/**
+ * Drives the chat page the way a person does, through accessible names only (the names the issue
+ * fixes: Name, Room, Transport, Connect, Message, Send, the status and the Messages list), so the
+ * tests break when the page stops being usable by them.
+ */
+export class ChatPage {
+  /** Uncaught exceptions in the page (or its SockJS iframes): a page that throws is broken. */
+  readonly errors: string[] = [];
+
+  private constructor(
+    readonly context: BrowserContext,
+    readonly page: Page,
+  ) {
+    page.on('pageerror', (error) => this.errors.push(error.message));
+  }
+
+  /** A fresh browser profile (own storage, own connections), so two pages are two users. */
+  static async open(browser: Browser, url: string, opts: ChatPageOptions): Promise<ChatPage> {
+    const context = await browser.newContext({ viewport: opts.viewport ?? DESKTOP });
+    context.setDefaultTimeout(15_000);
+    const chat = new ChatPage(context, await context.newPage());
+    await chat.page.goto(url);
+    await chat.join(opts);
+    return chat;
+  }
+
+  async join(opts: Omit<ChatPageOptions, 'viewport'>): Promise<void> {
+    await this.field('Name').fill(opts.name);
+    await this.field('Room').fill(opts.room);
+    await this.page.getByRole('combobox', { name: 'Transport', exact: true }).selectOption(opts.transport);
+    await this.page.getByRole('button', { name: 'Connect', exact: true }).click();
+    await this.waitConnected();
+  }
+
+  field(name: 'Name' | 'Room' | 'Message'): Locator {
+    return this.page.getByRole('textbox', { name, exact: true });
+  }
+
+  get status(): Locator {
+    return this.page.getByRole('status');
+  }
+
+  get sendButton(): Locator {
+    return this.page.getByRole('button', { name: 'Send', exact: true });
+  }
+
+  get items(): Locator {
+    return this.page.getByRole('list', { name: 'Messages', exact: true }).getByRole('listitem');
+  }
+
+  async waitConnected(timeout = 20_000): Promise<void> {
+    await this.status.filter({ hasText: 'Connected' }).waitFor({ timeout });
+  }
+
+  async waitStatus(text: string, timeout = 10_000): Promise<void> {
+    await this.status.filter({ hasText: text }).waitFor({ timeout });
+  }
+
+  /** Types and sends; resolves when the composer has cleared, i.e. the server confirmed it. */
+  async send(text: string): Promise<void> {
+    await this.field('Message').fill(text);
+    await this.sendButton.click();
+    await this.page.waitForFunction(
+      (sent) => (document.getElementById('message') as HTMLInputElement).value !== sent,
+      text,
+      { timeout: 15_000 },
+    );
+  }
+
+  /** The one item showing this text (fails if the text never shows). */
+  async waitForMessage(text: string, timeout = 15_000): Promise<Locator> {
+    const item = this.items.filter({ hasText: text });
+    await item.first().waitFor({ timeout });
+    return item;
+  }
+
+  /** Every item's visible text, in list order. */
+  texts(): Promise<string[]> {
+    return this.items.allInnerTexts();
+  }
+
+  async screenshot(name: string): Promise<string> {
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    const path = join(SCREENSHOT_DIR, `${name}.png`);
+    await this.page.screenshot({ path });
+    return path;
+  }
+
+  close(): Promise<void> {
+    return this.context.close();
+  }
+}
+
+/** Counts how many list items contain `text`: the page must show every message exactly once. */
+export async function countOf(chat: ChatPage, text: string): Promise<number> {
+  return chat.items.filter({ hasText: text }).count();
+}
