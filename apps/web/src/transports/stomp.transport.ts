@@ -1,5 +1,6 @@
 import { Client, type IMessage, type IStompSocket } from '@stomp/stompjs';
 import { parseMessages } from '../chat-message';
+import { guardSockJsCallbacks } from './sockjs-callback-guard';
 import { SEND_TIMEOUT_MS, SendError, type FeedHandlers, type RoomConnection, type RoomOptions, type TransportKind } from './transport';
 
 interface Pending {
@@ -17,6 +18,7 @@ async function socketFactory(kind: TransportKind, base: URL): Promise<() => ISto
     return () => new WebSocket(url, ['v12.stomp', 'v11.stomp', 'v10.stomp']) as IStompSocket;
   }
   const { default: SockJS } = await import('sockjs-client');
+  guardSockJsCallbacks();
   const forced = kind === 'sockjs' ? undefined : { transports: [kind.slice('sockjs-'.length)] };
   const url = new URL('/chat', base).href;
   return () => new SockJS(url, undefined, forced) as unknown as IStompSocket;
