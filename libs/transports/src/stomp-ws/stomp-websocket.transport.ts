@@ -19,6 +19,7 @@ export interface StompWebSocketOptions {
 const PROTOCOLS = ['v12.stomp', 'v11.stomp', 'v10.stomp'];
 export const MAX_FRAGMENTS = 128;
 export const MAX_BUFFERED_CHUNKS = 4096;
+const ERROR_CLOSE_GRACE_MS = 1_000;
 
 /** STOMP over a plain WebSocket (ws://HOST:PORT/chat), on `ws` in noServer mode behind the upgrade router. */
 export class StompWebSocketTransport {
@@ -63,8 +64,11 @@ export class StompWebSocketTransport {
     ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
       session.receive(Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data));
     });
-    // ws reports protocol faults (oversized message, bad UTF-8, bad opcodes) here and then closes.
-    ws.on('error', () => ws.terminate());
+    // ws reports protocol faults (oversized message, too many fragments, bad UTF-8, bad opcodes) here,
+    // having already sent the close frame with its code (1009, 1008, 1007, 1002). Cutting the socket at
+    // once would turn that into a reset while the client is still writing, and it would see 1006 instead:
+    // give the close handshake a moment (ws drops whatever else the client sends meanwhile).
+    ws.on('error', () => setTimeout(() => ws.terminate(), ERROR_CLOSE_GRACE_MS).unref());
     ws.once('close', () => {
       this.options.onClose?.();
       session.closed();
