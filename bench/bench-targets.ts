@@ -31,6 +31,8 @@ export function serverSpec(target: TargetName, connections: number, heartbeatMs:
       DATABASE_URL: 'sqlite::memory:',
       // The bench publishes far above a chat user's pace on purpose; the per-session limit would cap it.
       RATE_LIMIT_PER_SEC: '0',
+      // Every bench connection comes from 127.0.0.1; the per-address cap (default 1000) would refuse most.
+      MAX_CONNECTIONS_PER_IP: '0',
     },
     fds,
     startTimeoutMs: 30_000,

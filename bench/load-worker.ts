@@ -20,7 +20,8 @@ interface PhaseStats {
 const PUBLISH_BACKLOG_LIMIT = 4 * 1024 * 1024;
 const TICK_MS = 2;
 
-const connections: BenchConnection[] = [];
+/** Indexed as the orchestrator numbered them (a failed open leaves a hole), so publish plans can name one. */
+const connections: Array<BenchConnection | undefined> = [];
 const phases = new Map<number, PhaseStats>();
 const problems = new Set<string>();
 let lost = 0;
@@ -61,13 +62,15 @@ async function open(cmd: OpenCommand): Promise<OpenResult> {
   const errors = new Set<string>();
   let opened = 0;
   let next = 0;
+  const base = connections.length;
+  connections.length = base + cmd.subscriptions.length;
   const runOne = async (): Promise<void> => {
     while (next < cmd.subscriptions.length) {
-      const destination = cmd.subscriptions[next++];
+      const index = next++;
       const conn = new BenchConnection(cmd.url, cmd.protocol, events);
       try {
-        await conn.open(cmd.heartbeatMs, destination, cmd.timeoutMs);
-        connections.push(conn);
+        await conn.open(cmd.heartbeatMs, cmd.subscriptions[index], cmd.timeoutMs);
+        connections[base + index] = conn;
         opened++;
       } catch (err) {
         if (errors.size < 5) errors.add(err instanceof Error ? err.message : String(err));
@@ -77,19 +80,22 @@ async function open(cmd: OpenCommand): Promise<OpenResult> {
   await Promise.all(Array.from({ length: Math.max(1, cmd.concurrency) }, runOne));
   if (cmd.heartbeatMs > 0 && !heartbeatTimer) {
     // Sending at half the agreed interval keeps us well inside the server's tolerance.
-    heartbeatTimer = setInterval(() => { for (const c of connections) c.heartbeat(); }, cmd.heartbeatMs / 2);
+    heartbeatTimer = setInterval(() => { for (const c of connections) c?.heartbeat(); }, cmd.heartbeatMs / 2);
   }
   return { opened, failed: cmd.subscriptions.length - opened, errors: [...errors], elapsedMs: Date.now() - started };
 }
 
 /**
  * Sends message k at start + k/rate, publishers taking turns, so n publishers at total rate R each send
- * R/n msg/s evenly spaced. A late timer catches up, but never by more than one tick's worth of backlog.
+ * R/n msg/s evenly spaced. A late timer sends everything already due, so the count is exact and a
+ * starved generator shows up as burstier sends (and in gen CPU%), not as fewer messages.
  */
 function publish(cmd: PublishCommand): Promise<PublishResult> {
   const publishers = cmd.publishers
-    .map(([index, destination]) => ({ conn: connections[index], destination }))
-    .filter((p) => p.conn !== undefined);
+    .flatMap(([index, destination]) => {
+      const conn = connections[index];
+      return conn ? [{ conn, destination }] : [];
+    });
   if (publishers.length === 0 || cmd.rate <= 0) return Promise.resolve({ sent: 0, skipped: 0 });
   const total = Math.max(1, Math.round((cmd.rate * cmd.durationMs) / 1000));
   const start = performance.now();
@@ -122,6 +128,7 @@ function stats(phase: number): StatsResult {
   let heartbeatsIn = 0;
   let openCount = 0;
   for (const c of connections) {
+    if (!c) continue;
     heartbeatsIn += c.heartbeatsIn;
     if (c.isOpen) openCount++;
   }
@@ -142,7 +149,7 @@ function stats(phase: number): StatsResult {
 
 async function closeAll(): Promise<null> {
   clearInterval(heartbeatTimer);
-  await Promise.all(connections.map((c) => c.close(3_000)));
+  await Promise.all(connections.map((c) => c?.close(3_000)));
   return null;
 }
 
