@@ -60,6 +60,21 @@ describe('SockJS hostile input', () => {
     assert.deepEqual(session.received, ['z'.repeat(900)]);
   });
 
+  it('maxSendBodyBytes raises the body limit for batched sends without raising the websocket one', async () => {
+    const roomy = await startSockJs({ limits: { maxFrameBytes: 1024 }, maxSendBodyBytes: 4096 });
+    try {
+      const path = sessionPath();
+      await raw(roomy.port, `${path}/xhr`, { method: 'POST' });
+      const batch = JSON.stringify(['a'.repeat(900), 'b'.repeat(900)]);
+      assert.equal((await raw(roomy.port, `${path}/xhr_send`, { method: 'POST', body: batch })).status, 204);
+      assert.deepEqual(roomy.endpoint.sessions.at(-1)!.received, ['a'.repeat(900), 'b'.repeat(900)]);
+      const tooMuch = JSON.stringify(['c'.repeat(4100)]);
+      assert.equal((await raw(roomy.port, `${path}/xhr_send`, { method: 'POST', body: tooMuch })).status, 413);
+    } finally {
+      await roomy.stop();
+    }
+  });
+
   it('a message that is not a string closes the session with c[3000,"Broken framing."]', async () => {
     const path = await openPolling(s);
     const session = s.endpoint.sessions.at(-1)!;

@@ -40,6 +40,12 @@ export interface SockJsTransportOptions {
   readonly disconnectDelayMs?: number;
   /** Bytes after which a streaming response is ended so the client opens a fresh one; default 128 KiB. */
   readonly responseLimitBytes?: number;
+  /**
+   * Largest `xhr_send` / `jsonp_send` body; default `limits.maxFrameBytes`, as the contract reads.
+   * sockjs-client packs every message sent while one POST is in flight into the next body, so a
+   * client that bursts more than this within one round trip is refused (413) and drops its session.
+   */
+  readonly maxSendBodyBytes?: number;
   /** `cookie_needed` in /info, and the JSESSIONID cookie for sticky load balancers; default true (as Spring). */
   readonly cookieNeeded?: boolean;
   /** The sockjs-client file to serve at `<prefix>/sockjs.min.js`; default the installed package's. */
@@ -182,11 +188,12 @@ export class SockJsTransport {
   /** sockjs reads send bodies without a limit: read them here, within the limit, then replay them. */
   private async forwardBounded(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
-      const read = await readBoundedBody(req, this.options.limits.maxFrameBytes);
+      const limit = this.options.maxSendBodyBytes ?? this.options.limits.maxFrameBytes;
+      const read = await readBoundedBody(req, limit);
       if (!read.ok) {
         if (read.why === 'aborted') return void res.destroy();
         res.setHeader('Connection', 'close');
-        return refuse(res, 413, 'payload-too-large', `A SockJS message body may be at most ${this.options.limits.maxFrameBytes} bytes.`);
+        return refuse(res, 413, 'payload-too-large', `A SockJS message body may be at most ${limit} bytes.`);
       }
       this.handler(replayOf(req, read.body), res);
     } catch (error) {
