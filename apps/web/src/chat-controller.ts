@@ -147,6 +147,8 @@ export class ChatController {
         onOpen: () => {
           if (!live()) return;
           this.attempt = 0;
+          // Whatever went wrong with the previous connection is over now.
+          this.view.showError(undefined);
           this.setState('connected', `Connected · ${LABELS[settings.transport]}`);
         },
         onMessages: (messages) => {

@@ -20,6 +20,7 @@ export interface ChatPageOptions {
   room: string;
   transport: string;
   viewport?: { width: number; height: number };
+  colorScheme?: 'light' | 'dark';
 }
 
 /**
@@ -40,7 +41,7 @@ export class ChatPage {
 
   /** A fresh browser profile (own storage, own connections), so two pages are two users. */
   static async open(browser: Browser, url: string, opts: ChatPageOptions): Promise<ChatPage> {
-    const context = await browser.newContext({ viewport: opts.viewport ?? DESKTOP });
+    const context = await browser.newContext({ viewport: opts.viewport ?? DESKTOP, colorScheme: opts.colorScheme ?? 'light' });
     context.setDefaultTimeout(15_000);
     const chat = new ChatPage(context, await context.newPage());
     await chat.page.goto(url);
@@ -48,7 +49,7 @@ export class ChatPage {
     return chat;
   }
 
-  async join(opts: Omit<ChatPageOptions, 'viewport'>): Promise<void> {
+  async join(opts: Omit<ChatPageOptions, 'viewport' | 'colorScheme'>): Promise<void> {
     await this.field('Name').fill(opts.name);
     await this.field('Room').fill(opts.room);
     await this.page.getByRole('combobox', { name: 'Transport', exact: true }).selectOption(opts.transport);
