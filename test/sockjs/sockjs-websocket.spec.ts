@@ -109,6 +109,25 @@ describe('SockJS over WebSocket', () => {
     (res as unknown as { destroy(): void }).destroy();
   });
 
+  it('onOpen and onClose see each session once, with its transport', async () => {
+    const seen: string[] = [];
+    const hooked = await startSockJs({
+      onOpen: (c) => void seen.push(`open ${c.transport}`),
+      onClose: (c) => void seen.push(`close ${c.transport}`),
+    });
+    try {
+      const { ws, inbox } = await open(`ws://127.0.0.1:${hooked.port}${sessionPath()}/websocket`);
+      await inbox.next();
+      assert.equal(hooked.transport.connections, 1);
+      ws.close();
+      await hooked.endpoint.sessions[0].whenClosed();
+      assert.deepEqual(seen, ['open sockjs-websocket', 'close sockjs-websocket']);
+      assert.equal(hooked.transport.connections, 0);
+    } finally {
+      await hooked.stop();
+    }
+  });
+
   it('closeAll() ends every session with the given close frame', async () => {
     const a = await open(`${base}${sessionPath()}/websocket`);
     await a.inbox.next();

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable, type Duplex } from 'node:stream';
 import { allowedOrigins, type AppConfig } from '@app/config';
-import type { StompEndpoint } from '@app/stomp-session';
+import type { Connection, StompEndpoint } from '@app/stomp-session';
 import { reject } from '../upgrade-router';
 import { readBoundedBody } from './bounded-body.reader';
 import { SockJsClientScript } from './sockjs-client-script';
@@ -51,6 +51,9 @@ export interface SockJsTransportOptions {
   /** The sockjs-client file to serve at `<prefix>/sockjs.min.js`; default the installed package's. */
   readonly clientScriptFile?: string;
   readonly log?: SockJsLog;
+  /** Called when a SockJS session opens and once when it ends (e.g. connection metrics), as on the ws transport. */
+  readonly onOpen?: (connection: Connection) => void;
+  readonly onClose?: (connection: Connection) => void;
 }
 
 /** The limits and origins of the SockJS endpoint as the environment sets them. */
@@ -207,15 +210,27 @@ export class SockJsTransport {
       conn,
       this.options.limits,
       (message, error) => this.log.error(message, error),
-      (ended) => this.live.delete(ended),
+      (ended) => {
+        this.live.delete(ended);
+        this.notify(this.options.onClose, ended);
+      },
     );
-    this.live.add(adapter);
     try {
-      adapter.attach(this.options.endpoint.open(adapter));
+      const handle = this.options.endpoint.open(adapter);
+      this.live.add(adapter);
+      this.notify(this.options.onOpen, adapter);
+      adapter.attach(handle);
     } catch (error) {
       this.log.error(`the STOMP endpoint refused a ${adapter.transport} session`, error);
-      this.live.delete(adapter);
       adapter.close(SOCKJS_CLOSE.serverError.code, SOCKJS_CLOSE.serverError.reason);
+    }
+  }
+
+  private notify(hook: ((connection: Connection) => void) | undefined, connection: Connection): void {
+    try {
+      hook?.(connection);
+    } catch (error) {
+      this.log.error('a SockJS open/close hook failed', error);
     }
   }
 }
