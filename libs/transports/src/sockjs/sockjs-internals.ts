@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
  * take the upgrade event away from the upgrade router; listener().getHandler() is the same handler
  * without the rewiring. The session internals (`_session.send_buffer`, `_session.recv`) are read
  * to measure what a client has not taken yet: sockjs exposes no such count. The package is pinned
- * (package-lock), and sockjs-connection.adapter.spec.ts fails if these shapes change.
+ * (package-lock), and test/sockjs/sockjs-connection-adapter.spec.ts fails if these shapes change.
  */
 
 /** Filled in by sockjs for each session, before 'connection' is emitted. */
