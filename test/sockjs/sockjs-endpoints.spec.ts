@@ -87,6 +87,26 @@ describe('SockJS endpoint pages: info, iframe, client script, cookies, CORS', ()
     }
   });
 
+  it('iframe.html may be framed only by the origins allowed to use the endpoint', async () => {
+    const own = await raw(s.port, '/chat/iframe.html');
+    assert.equal(own.headers['x-frame-options'], 'SAMEORIGIN');
+    assert.equal(own.headers['content-security-policy'], "frame-ancestors 'self'");
+    const listed = await startSockJs({ allowedOrigins: new Set(['https://a.example', 'https://b.example']) });
+    const open = await startSockJs({ allowedOrigins: '*' });
+    try {
+      const res = await raw(listed.port, '/chat/iframe.html');
+      assert.equal(res.headers['content-security-policy'], "frame-ancestors 'self' https://a.example https://b.example");
+      assert.equal(res.headers['x-frame-options'], undefined);
+      const any = await raw(open.port, '/chat/iframe-x.html');
+      assert.equal(any.status, 200);
+      assert.equal(any.headers['content-security-policy'], undefined);
+      assert.equal(any.headers['x-frame-options'], undefined);
+    } finally {
+      await listed.stop();
+      await open.stop();
+    }
+  });
+
   it('serves the installed sockjs-client at the URL the iframe names', async () => {
     const iframe = await raw(s.port, '/chat/iframe.html');
     const src = /<script src="([^"]+)">/.exec(iframe.body)![1];

@@ -45,6 +45,7 @@ const SEGMENT = '[^/.]+';
 export type SockJsRoute =
   | { kind: 'base' }
   | { kind: 'client-script' }
+  | { kind: 'iframe' }
   | { kind: 'raw-websocket' }
   | { kind: 'session'; transport: string }
   | { kind: 'other' };
@@ -55,6 +56,7 @@ export function routeOf(path: string, prefix: string): SockJsRoute | undefined {
   if (rest === '') return { kind: 'base' };
   if (rest === CLIENT_SCRIPT_PATH) return { kind: 'client-script' };
   if (rest === '/websocket') return { kind: 'raw-websocket' };
+  if (/^\/iframe[0-9-.a-z_]*\.html$/.test(rest)) return { kind: 'iframe' };
   const match = new RegExp(`^/${SEGMENT}/${SEGMENT}/(${SEGMENT})$`).exec(rest);
   if (match) return { kind: 'session', transport: match[1] };
   return { kind: 'other' };
@@ -75,4 +77,17 @@ export function parseUrl(url: string | undefined): { path: string; search: URLSe
     search = new URLSearchParams();
   }
   return { path, search };
+}
+
+/**
+ * Who may frame `iframe.html`. The page's sockjs-client relays for whatever parent posts to it, so
+ * a page that may frame it may use the endpoint with the server's own origin: the iframe
+ * transports would walk around the Origin check. Only the allowed origins may frame it.
+ */
+export function framingHeaders(policy: OriginPolicy): Record<string, string> {
+  if (policy === '*') return {};
+  const ancestors = ["'self'", ...policy].join(' ');
+  const headers: Record<string, string> = { 'Content-Security-Policy': `frame-ancestors ${ancestors}` };
+  if (policy.size === 0) headers['X-Frame-Options'] = 'SAMEORIGIN';
+  return headers;
 }

@@ -10,6 +10,7 @@ import { createSockJsServer, type SockJsConnection, type SockJsHandler } from '.
 import {
   CLIENT_SCRIPT_PATH,
   callbackOf,
+  framingHeaders,
   isOriginAllowed,
   parseUrl,
   routeOf,
@@ -170,6 +171,9 @@ export class SockJsTransport {
       return refuse(res, 403, 'origin-not-allowed', 'This origin may not use the SockJS endpoint.');
     }
     if (route.kind === 'client-script') return this.script.serve(req, res);
+    if (route.kind === 'iframe') {
+      for (const [name, value] of Object.entries(framingHeaders(this.options.allowedOrigins))) res.setHeader(name, value);
+    }
     if (isWebSocketRoute(route)) {
       // Only an upgrade may reach sockjs' websocket handlers: they expect a socket, not a response.
       return refuse(res, 400, 'upgrade-required', 'Can "Upgrade" only to "WebSocket".');
