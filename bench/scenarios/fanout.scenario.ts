@@ -20,8 +20,9 @@ export async function runFanout(target: TargetName, o: BenchOptions, log: Log): 
   const rampScenario = `fanout ${o.subscribers} ramp, p99<${o.rampMaxP99Ms}ms`;
   const rows: ResultRow[] = [];
   const total = o.subscribers + 1;
-  const session = await LoadSession.start(serverSpec(target, total, o.heartbeatMs), REPO_ROOT, o.workers, total, o.heartbeatMs);
+  let session: LoadSession | undefined;
   try {
+    session = await LoadSession.start(serverSpec(target, total, o.heartbeatMs), REPO_ROOT, o.workers, total, o.heartbeatMs);
     await sleep(500);
     const rssBefore = session.server.rssBytes();
     const slices: Array<Array<string | null>> = split(Array<string>(o.subscribers).fill(FANOUT_TOPIC), o.workers);
@@ -50,7 +51,7 @@ export async function runFanout(target: TargetName, o: BenchOptions, log: Log): 
     if (rows.length === 0) rows.push({ key: 'fanout-fixed', scenario, target: label, notes: [], failed });
     else rows.push({ key: 'fanout-ramp', scenario: rampScenario, target: label, notes: [], failed });
   } finally {
-    await session.stop();
+    await session?.stop();
   }
   return rows;
 }

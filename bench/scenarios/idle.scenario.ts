@@ -16,8 +16,9 @@ const PER_DESTINATION = 10;
 export async function runIdle(target: TargetName, o: BenchOptions, log: Log): Promise<ResultRow[]> {
   const label = TARGET_LABELS[target];
   const scenario = `idle ${o.idle} sessions, hb ${o.heartbeatMs / 1000}s`;
-  const session = await LoadSession.start(serverSpec(target, o.idle, o.heartbeatMs), REPO_ROOT, o.workers, o.idle, o.heartbeatMs);
+  let session: LoadSession | undefined;
   try {
+    session = await LoadSession.start(serverSpec(target, o.idle, o.heartbeatMs), REPO_ROOT, o.workers, o.idle, o.heartbeatMs);
     await sleep(1_000);
     const rssBefore = session.server.rssBytes();
     const destinations = Array.from({ length: o.idle }, (_, i) => `/topic/bench-idle-${Math.floor(i / PER_DESTINATION)}`);
@@ -57,6 +58,6 @@ export async function runIdle(target: TargetName, o: BenchOptions, log: Log): Pr
   } catch (err) {
     return [{ key: 'idle', scenario, target: label, notes: [], failed: err instanceof Error ? err.message : String(err) }];
   } finally {
-    await session.stop();
+    await session?.stop();
   }
 }

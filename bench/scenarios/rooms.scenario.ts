@@ -18,8 +18,9 @@ export async function runRooms(target: TargetName, o: BenchOptions, log: Log): P
   const label = TARGET_LABELS[target];
   const total = o.rooms * o.roomSize;
   const scenario = `rooms ${o.rooms}x${o.roomSize} @${o.roomRate}/s each`;
-  const session = await LoadSession.start(serverSpec(target, total, o.heartbeatMs), REPO_ROOT, o.workers, total, o.heartbeatMs);
+  let session: LoadSession | undefined;
   try {
+    session = await LoadSession.start(serverSpec(target, total, o.heartbeatMs), REPO_ROOT, o.workers, total, o.heartbeatMs);
     await sleep(500);
     const rssBefore = session.server.rssBytes();
     const destinations = Array.from({ length: total }, (_, i) => roomTopic(Math.floor(i / o.roomSize)));
@@ -44,6 +45,6 @@ export async function runRooms(target: TargetName, o: BenchOptions, log: Log): P
   } catch (err) {
     return [{ key: 'rooms', scenario, target: label, notes: [], failed: err instanceof Error ? err.message : String(err) }];
   } finally {
-    await session.stop();
+    await session?.stop();
   }
 }
