@@ -57,8 +57,11 @@ export async function startHttpApp(
     url: `http://${host}`,
     wsUrl: `ws://${host}`,
     stop: async () => {
+      // Shutdown hooks answer held polls and end SSE streams first; then idle keep-alives go.
+      const closing = app.close();
+      server.closeIdleConnections();
+      await closing;
       server.closeAllConnections();
-      await app.close();
     },
   };
 }
