@@ -10,12 +10,14 @@ const SUB_BITS = 6;
 const SUB_COUNT = 1 << SUB_BITS; // 64
 /** 2^27 µs ≈ 134 s: far beyond any bounded bench phase. */
 const MAX_MICROS = 2 ** 27 - 1;
+const BUCKETS = bucketOf(MAX_MICROS) + 1;
 
 /** The wire form: [bucketIndex, count] pairs, only non-empty buckets. */
 export type SparseHistogram = Array<[number, number]>;
 
 export class LatencyHistogram {
-  private readonly counts = new Map<number, number>();
+  /** Indexed by bucket; 1,408 buckets cover 0 .. MAX_MICROS. A typed array keeps recording allocation-free. */
+  private readonly counts = new Float64Array(BUCKETS);
   private total = 0;
   private max = 0;
 
@@ -30,16 +32,15 @@ export class LatencyHistogram {
 
   recordMicros(micros: number): void {
     const v = Number.isFinite(micros) ? Math.min(Math.max(0, Math.trunc(micros)), MAX_MICROS) : MAX_MICROS;
-    const idx = bucketOf(v);
-    this.counts.set(idx, (this.counts.get(idx) ?? 0) + 1);
+    this.counts[bucketOf(v)]++;
     this.total++;
     if (v > this.max) this.max = v;
   }
 
   merge(other: SparseHistogram): void {
     for (const [idx, n] of other) {
-      if (!Number.isInteger(idx) || idx < 0 || !Number.isInteger(n) || n <= 0) continue;
-      this.counts.set(idx, (this.counts.get(idx) ?? 0) + n);
+      if (!Number.isInteger(idx) || idx < 0 || idx >= BUCKETS || !Number.isInteger(n) || n <= 0) continue;
+      this.counts[idx] += n;
       this.total += n;
       const upper = upperOf(idx);
       if (upper > this.max) this.max = upper;
@@ -47,7 +48,9 @@ export class LatencyHistogram {
   }
 
   toSparse(): SparseHistogram {
-    return [...this.counts.entries()].sort((a, b) => a[0] - b[0]);
+    const out: SparseHistogram = [];
+    for (let idx = 0; idx < BUCKETS; idx++) if (this.counts[idx] > 0) out.push([idx, this.counts[idx]]);
+    return out;
   }
 
   /** The latency (ms) at or below which `fraction` (0..1] of samples fall; NaN when empty. */

@@ -1,7 +1,7 @@
 /**
  * Fan-out: one publisher, N subscribers on one plain broker topic. A fixed-rate phase, then a ramp of
- * publish rates that stops at the first step whose p99 reaches the bound (or that loses a message);
- * the last step that held is "the highest rate with p99 < bound".
+ * publish rates that stops at the first step whose p99 reaches the bound (or that loses a message)
+ * twice in a row; the last step that held is "the highest rate with p99 < bound".
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BenchOptions, TargetName } from '../bench-options';
@@ -68,12 +68,21 @@ async function ramp(
   let first: { rate: number; result: PhaseResult } | undefined;
   let stoppedBy = `reached --ramp-max-rate ${o.rampMaxRate}`;
   const rates = RAMP_RATES.filter((r) => r <= o.rampMaxRate);
+  let phase = 10;
+  let retried = false;
   for (let step = 0; step < rates.length; step++) {
     const rate = rates[step];
-    const r = await session.measure(10 + step, plan(rate, o.rampStepS), o.subscribers);
+    const r = await session.measure(phase++, plan(rate, o.rampStepS), o.subscribers);
     first ??= { rate, result: r };
     const held = complete(r) && r.p99 < o.rampMaxP99Ms;
-    log(`${label}: ramp ${rate} msg/s (${rate * o.subscribers} deliveries/s offered): ${describePhase(r)}${held ? '' : '  <- over'}`);
+    log(`${label}: ramp ${rate} msg/s (${rate * o.subscribers} deliveries/s offered): ${describePhase(r)}${held ? '' : retried ? '  <- over' : '  <- over, once more'}`);
+    if (!held && !retried) {
+      // One stall of a shared machine should not end the ramp: a step must fail twice to count.
+      retried = true;
+      step--;
+      continue;
+    }
+    retried = false;
     if (!held) {
       stoppedBy = `${rate} msg/s did not hold: p99 ${r.p99.toFixed(1)} ms, delivered ${r.received}/${r.expected}` +
         `${r.skipped ? `, ${r.skipped} sends skipped` : ''}${r.lost ? `, ${r.lost} sessions lost` : ''}`;
