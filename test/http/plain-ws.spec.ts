@@ -96,23 +96,29 @@ describe('plain WebSocket: /ws/chat', () => {
 });
 
 describe('plain WebSocket: slow readers', () => {
-  it('drops a socket that stops reading once its unsent bytes pass SEND_BUFFER_BYTES (1013)', async () => {
-    const t = await startHttpApp({ SEND_BUFFER_BYTES: '4096', SEND_TIME_LIMIT_MS: '60000' });
-    try {
-      const client = await WsClient.open(`${t.wsUrl}/ws/chat?room=pw-slow`);
-      const raw = (client.ws as unknown as { _socket: import('node:net').Socket })._socket;
-      raw.pause();
-      const text = 'z'.repeat(3900);
-      let dropped = false;
-      for (let i = 0; i < 2000 && !dropped; i += 20) {
-        await Promise.all(Array.from({ length: 20 }, () => postJson(`${t.url}/api/rooms/pw-slow/messages`, { from: 's', text })));
-        dropped = /chat_slow_consumer_disconnects_total\{transport="plain-ws"\} 1/.test((await request(`${t.url}/metrics`)).text);
+  const cases = [
+    ['once its unsent bytes pass SEND_BUFFER_BYTES', { SEND_BUFFER_BYTES: '4096', SEND_TIME_LIMIT_MS: '60000' }],
+    ['once a frame stays unsent past SEND_TIME_LIMIT_MS', { SEND_BUFFER_BYTES: String(64 * 1024 * 1024), SEND_TIME_LIMIT_MS: '200' }],
+  ] as const;
+  for (const [when, env] of cases) {
+    it(`drops a socket that stops reading ${when} (1013)`, async () => {
+      const t = await startHttpApp({ ...env });
+      try {
+        const client = await WsClient.open(`${t.wsUrl}/ws/chat?room=pw-slow`);
+        const raw = (client.ws as unknown as { _socket: import('node:net').Socket })._socket;
+        raw.pause();
+        const text = 'z'.repeat(3900);
+        let dropped = false;
+        for (let i = 0; i < 4000 && !dropped; i += 20) {
+          await Promise.all(Array.from({ length: 20 }, () => postJson(`${t.url}/api/rooms/pw-slow/messages`, { from: 's', text })));
+          dropped = /chat_slow_consumer_disconnects_total\{transport="plain-ws"\} 1/.test((await request(`${t.url}/metrics`)).text);
+        }
+        assert.ok(dropped, 'the slow socket was counted as dropped');
+        assert.equal(t.app.get(PlainWsTransport).size, 0);
+        client.ws.terminate();
+      } finally {
+        await t.stop();
       }
-      assert.ok(dropped, 'the slow socket was counted as dropped');
-      assert.equal(t.app.get(PlainWsTransport).size, 0);
-      client.ws.terminate();
-    } finally {
-      await t.stop();
-    }
-  });
+    });
+  }
 });

@@ -96,24 +96,30 @@ describe('SSE: /sse/rooms/{room}', () => {
 });
 
 describe('SSE: slow readers', () => {
-  it('cuts off a stream that stops reading once its unsent bytes pass SEND_BUFFER_BYTES', async () => {
-    const t = await startHttpApp({ SEND_BUFFER_BYTES: '4096', SEND_TIME_LIMIT_MS: '60000' });
-    try {
-      const client = await SseClient.open(`${t.url}/sse/rooms/slow`);
-      await client.waitFor(() => client.retry !== undefined);
-      client.response!.pause();
-      client.response!.socket.pause();
-      // Enough to fill both kernel socket buffers on loopback, then the server's own.
-      const text = 'z'.repeat(3900);
-      let cut = false;
-      for (let i = 0; i < 2000 && !cut; i += 20) {
-        await Promise.all(Array.from({ length: 20 }, () => postJson(`${t.url}/api/rooms/slow/messages`, { from: 's', text })));
-        cut = /chat_slow_consumer_disconnects_total\{transport="sse"\} 1/.test((await request(`${t.url}/metrics`)).text);
+  const cases = [
+    ['once its unsent bytes pass SEND_BUFFER_BYTES', { SEND_BUFFER_BYTES: '4096', SEND_TIME_LIMIT_MS: '60000' }],
+    ['once a write stays blocked past SEND_TIME_LIMIT_MS', { SEND_BUFFER_BYTES: String(64 * 1024 * 1024), SEND_TIME_LIMIT_MS: '200' }],
+  ] as const;
+  for (const [when, env] of cases) {
+    it(`cuts off a stream that stops reading ${when}`, async () => {
+      const t = await startHttpApp({ ...env });
+      try {
+        const client = await SseClient.open(`${t.url}/sse/rooms/slow`);
+        await client.waitFor(() => client.retry !== undefined);
+        client.response!.pause();
+        client.response!.socket.pause();
+        // Enough to fill both kernel socket buffers on loopback, then the server's own.
+        const text = 'z'.repeat(3900);
+        let cut = false;
+        for (let i = 0; i < 4000 && !cut; i += 20) {
+          await Promise.all(Array.from({ length: 20 }, () => postJson(`${t.url}/api/rooms/slow/messages`, { from: 's', text })));
+          cut = /chat_slow_consumer_disconnects_total\{transport="sse"\} 1/.test((await request(`${t.url}/metrics`)).text);
+        }
+        assert.ok(cut, 'the slow stream was counted as cut off');
+        assert.equal(t.app.get(SseHub).size, 0);
+      } finally {
+        await t.stop();
       }
-      assert.ok(cut, 'the slow stream was counted as cut off');
-      assert.equal(t.app.get(SseHub).size, 0);
-    } finally {
-      await t.stop();
-    }
-  });
+    });
+  }
 });
