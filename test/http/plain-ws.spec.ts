@@ -46,7 +46,7 @@ describe('plain WebSocket: /ws/chat', () => {
       [{ from: 'x', text: '' }, 'invalid-text'],
       [{ text: 'no sender' }, 'invalid-from'],
     ];
-    for (const [frame, code] of cases) client.send(frame);
+    for (const [frame] of cases) client.send(frame);
     client.ws.send(Buffer.from([1, 2, 3]), { binary: true });
     const frames = await client.waitForFrames(cases.length + 1);
     // Refusals decided on arrival come before those the chat service decides: compare as sets.

@@ -54,13 +54,14 @@ export class ChatMetrics {
         },
       });
     }
-    const self = this;
+    const subscriptions = () => this.subscriptions;
+    const stored = () => (this.storedSource ? this.storedSource() : this.messagesStored);
     new Gauge({
       name: 'chat_subscriptions',
       help: 'Subscriptions held by clients',
       registers: [this.registry],
       collect() {
-        this.set(self.subscriptions);
+        this.set(subscriptions());
       },
     });
     new Counter({
@@ -69,7 +70,7 @@ export class ChatMetrics {
       registers: [this.registry],
       collect() {
         this.reset();
-        this.inc(self.storedSource ? self.storedSource() : self.messagesStored);
+        this.inc(stored());
       },
     });
   }
