@@ -64,11 +64,14 @@ const fail = (why: string): never => {
 const RAW_UNSAFE = /[\x00-\x1f\u2028\u2029]/;
 const SCRIPT_BREAK = /<\/script|<!--/i;
 const CALLBACK = /^[a-zA-Z0-9_.]{1,32}$/;
+const MAX_MESSAGE_BYTES = 64 * 1024;
 let htmlfileFindings = 0;
 let htmlfileExample = '';
 
 /** A message as a client could send it: the input as UTF-8, or as Latin-1, sometimes with a lone surrogate. */
-function messageOf(input: Buffer, rng: Rng): string {
+function messageOf(whole: Buffer, rng: Rng): string {
+  // Nothing larger than MAX_FRAME_BYTES (default 64 KiB) gets past the doors to be framed.
+  const input = whole.subarray(0, MAX_MESSAGE_BYTES);
   let text = rng.chance(0.8) ? input.toString('utf8') : input.toString('latin1');
   if (rng.chance(0.1)) {
     const at = rng.int(text.length + 1);
