@@ -1,3 +1,4 @@
+import { guardHtmlfileFrames } from './htmlfile-frame.guard';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable, type Duplex } from 'node:stream';
 import { allowedOrigins, type AppConfig } from '@app/config';
@@ -189,6 +190,7 @@ export class SockJsTransport {
     if ((transport === 'xhr_send' || transport === 'jsonp_send') && req.method === 'POST') {
       return void this.forwardBounded(req, res);
     }
+    if (transport === 'htmlfile') guardHtmlfileFrames(res);
     this.handler(req, res);
   }
 
