@@ -23,7 +23,8 @@ export async function bootstrap(config: AppConfig): Promise<NestExpressApplicati
   // SockJS answers its own URLs before Nest's router sees them; upgrades go through one router.
   app.use(app.get(TransportGateway).attach(app.getHttpServer()));
   const web = webRoot();
-  if (web) app.useStaticAssets(web, { index: 'index.html', maxAge: '1h' });
+  // No max-age: file names do not change between builds, so browsers revalidate (ETag) instead.
+  if (web) app.useStaticAssets(web, { index: 'index.html', maxAge: 0 });
   await app.listen(config.PORT, config.HOST);
   return app;
 }

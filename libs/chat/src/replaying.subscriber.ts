@@ -77,6 +77,8 @@ export class ReplayingSubscriber implements Subscriber {
 
   private async catchUp(): Promise<void> {
     try {
+      // With a relay the subscription goes live upstream a little later: read history only once it is.
+      await this.broker.whenSubscribed?.();
       while (!this.stopped) {
         const page = await this.source.after(this.room, this.lastId, this.pageSize);
         for (const stored of page) if (!this.stopped) this.pass(roomMessage(stored));

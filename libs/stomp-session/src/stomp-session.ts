@@ -428,7 +428,8 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     code: number = CloseCode.ProtocolError,
   ): void {
     if (this.state === 'closed') return;
-    const headers: [string, string][] = [['message', message], ['content-type', 'text/plain'], ...extra];
+    // The message header is one line in every version: no line breaks can reach it.
+    const headers: [string, string][] = [['message', message.replace(/[\r\n]+/g, ' ')], ['content-type', 'text/plain'], ...extra];
     const receiptId = frame?.headers.get('receipt');
     if (receiptId !== undefined) headers.push(['receipt-id', receiptId]);
     this.writeFrame('ERROR', headers, detail);
