@@ -2,13 +2,18 @@
 // Bundles the chat page into dist/web: index.html, main.js (+ a lazily loaded SockJS chunk), main.css,
 // and sockjs.min.js, a standalone SockJS client for the SockJS iframe page (its `sockjs_url`), so that
 // nothing is fetched from a CDN and the page works offline.
+// Also the seed's own client page (apps/web/seed) into dist/web/seed, with the two scripts it loads from
+// resources/js/: sockjs-client's browser build and the classic stomp.js 2.3.3, unbundled as the seed had them.
 import { build } from 'esbuild';
 import { copyFile, mkdir, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outdir = join(here, '..', '..', 'dist', 'web');
+const seedScripts = join(outdir, 'seed', 'resources', 'js');
+const require = createRequire(import.meta.url);
 
 const common = {
   bundle: true,
@@ -23,7 +28,7 @@ const common = {
 };
 
 await rm(outdir, { recursive: true, force: true });
-await mkdir(outdir, { recursive: true });
+await mkdir(seedScripts, { recursive: true });
 await Promise.all([
   build({
     ...common,
@@ -41,5 +46,9 @@ await Promise.all([
     globalName: 'SockJS',
   }),
   copyFile(join(here, 'index.html'), join(outdir, 'index.html')),
+  copyFile(join(here, 'seed', 'index.html'), join(outdir, 'seed', 'index.html')),
+  // The very file the server serves to its SockJS iframe: the iframe transports need equal versions.
+  copyFile(require.resolve('sockjs-client/dist/sockjs.min.js'), join(seedScripts, 'sockjs.min.js')),
+  copyFile(require.resolve('stompjs/lib/stomp.js'), join(seedScripts, 'stomp.js')),
 ]);
 console.log(`web page built into ${outdir}`);
