@@ -39,6 +39,8 @@ interface SubscriptionRecord {
   /** As the client named it: MESSAGE frames carry this. */
   destination: string;
   ack: AckMode;
+  /** Where this subscription's encoded MESSAGE template is cached on a BrokerMessage (version + destination). */
+  templateKey: string;
   /** Set when the application owns the subscription (e.g. since-id replay). */
   stop?: () => void;
 }
@@ -248,7 +250,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     }
     const ack = frame.headers.get('ack') ?? 'auto';
     if (!ACK_MODES.has(ack)) return this.fail('invalid ack mode', 'ack must be auto, client or client-individual.', frame);
-    const record: SubscriptionRecord = { id, destination, ack: ack as AckMode };
+    const record: SubscriptionRecord = { id, destination, ack: ack as AckMode, templateKey: `stomp/${this.version}/${destination}` };
 
     if (destination.startsWith('/app/')) {
       this.subscriptions.set(id, record);
@@ -372,11 +374,10 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
   private deliverTo(record: SubscriptionRecord, message: BrokerMessage): void {
     if (this.state !== 'connected') return;
     // The frame is encoded once per message, version and destination; per subscriber only ids differ.
-    const key = `stomp/${this.version}/${record.destination}`;
-    let template = message.encodings.get(key) as MessageTemplate | undefined;
+    let template = message.encodings.get(record.templateKey) as MessageTemplate | undefined;
     if (!template) {
       template = createMessageTemplate(messageHeaders(record.destination, message, this.version), message.body, this.version);
-      message.encodings.set(key, template);
+      message.encodings.set(record.templateKey, template);
     }
     const messageId = String(++this.messageSeq);
     const ack = record.ack !== 'auto' && this.version === '1.2' ? messageId : undefined;

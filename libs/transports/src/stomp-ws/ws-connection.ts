@@ -4,6 +4,10 @@ import type { Connection } from '@app/stomp-session';
 /** How long a closing socket may take to finish its handshake before it is cut (a slow reader never will). */
 const CLOSE_GRACE_MS = 2_000;
 
+// Shared option objects: no allocation per frame on the fan-out path.
+const BINARY = { binary: true } as const;
+const TEXT = { binary: false } as const;
+
 /** A `ws` socket as the STOMP session's Connection. */
 export class WsConnection implements Connection {
   constructor(
@@ -22,7 +26,7 @@ export class WsConnection implements Connection {
 
   send(data: Buffer, binary: boolean): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
-    this.ws.send(data, { binary });
+    this.ws.send(data, binary ? BINARY : TEXT);
   }
 
   close(code = 1000, reason = ''): void {
