@@ -25,7 +25,7 @@ function walk(dir, out) {
   return out;
 }
 
-const files = ['libs', 'apps', 'test']
+const files = ['libs', 'apps', 'test', 'bench']
   .map((d) => join('dist', d))
   .filter((d) => { try { return statSync(d).isDirectory(); } catch { return false; } })
   .flatMap((d) => walk(d, []))
