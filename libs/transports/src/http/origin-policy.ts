@@ -5,24 +5,29 @@ export type AllowedOrigins = '*' | ReadonlySet<string>;
 /**
  * The one origin rule for every door (REST, SSE, long polling, /ws/chat, STOMP's /chat, SockJS):
  * a request without `Origin` is not a browser's cross-site request and passes; one with it passes when
- * it is the server's own origin (scheme + the Host header the browser sent), is listed in
- * ALLOWED_ORIGINS (see `allowedOrigins()` in @app/config), or the list is `*`.
+ * it is the server's own origin, is listed in ALLOWED_ORIGINS (see `allowedOrigins()` in @app/config),
+ * or the list is `*`. "Own" compares host and port with the Host header the browser sent, through URL
+ * so that `example.com:80` equals `http://example.com`; the scheme is not compared, since behind a
+ * TLS-terminating proxy the server cannot know it.
  */
 export function isOriginAllowed(
   origin: string | undefined,
   host: string | undefined,
   allowed: AllowedOrigins,
 ): boolean {
-  if (origin === undefined) return true;
-  if (allowed === '*') return true;
+  if (origin === undefined || allowed === '*') return true;
   const normalized = normalizeOrigin(origin);
-  if (host) {
-    const own = host.trim().toLowerCase();
-    // Behind a TLS-terminating proxy the page is https while Host is unchanged: both are "our" origin.
-    if (normalized === `http://${own}` || normalized === `https://${own}`) return true;
-  }
   for (const entry of allowed) if (normalizeOrigin(entry) === normalized) return true;
-  return false;
+  if (!host) return false;
+  try {
+    const from = new URL(normalized);
+    if (from.protocol !== 'http:' && from.protocol !== 'https:') return false;
+    // Browsers send a serialized origin and nothing else: anything that is not exactly one is refused.
+    if (from.origin !== normalized) return false;
+    return from.host === new URL(`${from.protocol}//${host.trim().toLowerCase()}`).host;
+  } catch {
+    return false;
+  }
 }
 
 /** `isOriginAllowed` for a Node request (HTTP or WebSocket handshake). */

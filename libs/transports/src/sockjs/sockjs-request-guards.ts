@@ -1,29 +1,7 @@
-import type { IncomingMessage } from 'node:http';
+import type { AllowedOrigins } from '../http/origin-policy';
 
 /** `'*'`, or the origins allowed besides the server's own (the shape of config's allowedOrigins()). */
-export type OriginPolicy = '*' | ReadonlySet<string>;
-
-/**
- * A request without `Origin` (non-browser clients, same-origin navigations) is accepted; a browser
- * request is accepted from the server's own origin, i.e. the Origin's host:port equals the Host
- * header, or from a listed origin, or from anywhere with `*`. The scheme is not compared: behind a
- * TLS-terminating proxy the server cannot know it, and the host is what identifies the site.
- */
-export function isOriginAllowed(req: IncomingMessage, policy: OriginPolicy): boolean {
-  const origin = req.headers.origin;
-  if (origin === undefined || policy === '*') return true;
-  if (policy.has(origin.replace(/\/$/, ''))) return true;
-  const host = req.headers.host;
-  if (!host) return false;
-  try {
-    const from = new URL(origin);
-    if (from.protocol !== 'http:' && from.protocol !== 'https:') return false;
-    // Normalise the Host header through URL too, so 'example.com:80' equals 'http://example.com'.
-    return from.host === new URL(`${from.protocol}//${host}`).host;
-  } catch {
-    return false;
-  }
-}
+export type OriginPolicy = AllowedOrigins;
 
 const CALLBACK = /^[a-zA-Z0-9_.]{1,32}$/;
 

@@ -1,3 +1,4 @@
+import { requestOriginAllowed } from '../http/origin-policy';
 import { guardHtmlfileFrames } from './htmlfile-frame.guard';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable, type Duplex } from 'node:stream';
@@ -12,7 +13,6 @@ import {
   CLIENT_SCRIPT_PATH,
   callbackOf,
   framingHeaders,
-  isOriginAllowed,
   parseUrl,
   routeOf,
   type OriginPolicy,
@@ -151,7 +151,7 @@ export class SockJsTransport {
     const route = routeOf(path, this.prefix);
     if (!route || route.kind === 'base') return false;
     try {
-      if (!isOriginAllowed(req, this.options.allowedOrigins)) reject(socket, 403, 'Forbidden');
+      if (!requestOriginAllowed(req, this.options.allowedOrigins)) reject(socket, 403, 'Forbidden');
       else if (!isWebSocketRoute(route)) reject(socket, 400, 'Bad Request');
       else if (!isRfc6455Upgrade(req)) reject(socket, 400, 'Bad Request');
       else this.handler(req, socket, head);
@@ -168,7 +168,7 @@ export class SockJsTransport {
   }
 
   private serve(req: IncomingMessage, res: ServerResponse, route: SockJsRoute, search: URLSearchParams): void {
-    if (!isOriginAllowed(req, this.options.allowedOrigins)) {
+    if (!requestOriginAllowed(req, this.options.allowedOrigins)) {
       return refuse(res, 403, 'origin-not-allowed', 'This origin may not use the SockJS endpoint.');
     }
     if (route.kind === 'client-script') return this.script.serve(req, res);
