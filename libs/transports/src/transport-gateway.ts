@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -16,15 +14,6 @@ import { StompWebSocketTransport } from './stomp-ws/stomp-websocket.transport';
 import { UpgradeRouter, pathOf, reject } from './upgrade-router';
 
 export const STOMP_PATH = '/chat';
-
-/**
- * The standalone sockjs-client the page build writes (dist/web/sockjs.min.js): the installed package ships
- * no browser build, and the iframe transports need one from this server.
- */
-function builtClientScript(): string | undefined {
-  const file = join(__dirname, '..', '..', '..', 'web', 'sockjs.min.js');
-  return existsSync(file) ? file : undefined;
-}
 export const PLAIN_WS_PATH = '/ws/chat';
 
 type RequestHook = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
@@ -75,7 +64,6 @@ export class TransportGateway implements BeforeApplicationShutdown {
       endpoint,
       prefix: STOMP_PATH,
       ...sockJsSettingsFrom(config),
-      clientScriptFile: builtClientScript(),
       onOpen: () => void sockjsCounters.connections++,
       onClose: () => void sockjsCounters.connections--,
       log: { error: (message, error) => this.logger.error(`${message}: ${String(error ?? '')}`) },
