@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { Logger, type LogLevel } from '@nestjs/common';
+import { ConsoleLogger, Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigError, loadConfig, type AppConfig } from '@app/config';
@@ -16,7 +16,8 @@ const SHUTDOWN_DEADLINE_MS = 9_000;
 export async function bootstrap(config: AppConfig): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
-    logger: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1),
+    // Colour only on a terminal: logs read by programs (and the listening line) stay plain text.
+    logger: new ConsoleLogger({ logLevels: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1), colors: Boolean(process.stdout.isTTY) }),
   });
   app.disable('x-powered-by');
   app.useGlobalFilters(new HttpErrorFilter());
@@ -49,7 +50,8 @@ async function main(): Promise<void> {
   const logger = new Logger('Main');
   const app = await bootstrap(config);
   const { port } = app.getHttpServer().address() as AddressInfo;
-  logger.log(`listening on http://${config.HOST}:${port}`);
+  // The one line tools wait for; printed plainly, whatever LOG_LEVEL says.
+  console.log(`listening on http://${config.HOST}:${port}`);
 
   let stopping = false;
   const stop = (signal: string) => {
