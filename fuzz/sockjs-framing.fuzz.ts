@@ -18,6 +18,7 @@
  */
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fuzzOptions } from './fuzz-options';
 import type { IncomingMessage } from 'node:http';
 import { callbackOf, parseUrl, routeOf } from '../libs/transports/src/sockjs/sockjs-request-guards';
 import { requestOriginAllowed } from '../libs/transports/src/http/origin-policy';
@@ -26,35 +27,6 @@ import { Rng, mutate } from './stomp-mutators';
 
 const { quote } = require('sockjs/lib/utils') as { quote(s: string): string };
 
-interface Options { runs: number; seed: number; maxMs: number; corpus: string; artifacts: string; strictHtmlfile: boolean }
-
-function parseArgs(argv: string[]): Options {
-  const options: Options = {
-    runs: 1_000_000,
-    seed: Date.now() % 2 ** 31,
-    maxMs: 100,
-    corpus: resolve(__dirname, '../../fuzz/corpus/sockjs'),
-    artifacts: resolve('fuzz-artifacts'),
-    strictHtmlfile: false,
-  };
-  for (let i = 0; i < argv.length; i += 2) {
-    const [flag, value] = [argv[i], argv[i + 1]];
-    if (flag === '--strict-htmlfile') {
-      options.strictHtmlfile = true;
-      i--;
-      continue;
-    }
-    if (value === undefined) throw new Error(`${flag} needs a value`);
-    if (flag === '--runs') options.runs = Number(value);
-    else if (flag === '--seed') options.seed = Number(value);
-    else if (flag === '--max-ms') options.maxMs = Number(value);
-    else if (flag === '--corpus') options.corpus = resolve(value);
-    else if (flag === '--artifacts') options.artifacts = resolve(value);
-    else throw new Error(`unknown option ${flag}`);
-  }
-  if (!Number.isInteger(options.runs) || options.runs < 0) throw new Error('--runs must be a non-negative integer');
-  return options;
-}
 
 class FuzzFailure extends Error {}
 type Mode = 'message' | 'url' | 'origin';
@@ -158,7 +130,8 @@ function timeMs(fn: () => void): number {
 }
 
 function main(): number {
-  const options = parseArgs(process.argv.slice(2));
+  const parsed = fuzzOptions(process.argv.slice(2), resolve(__dirname, '../../fuzz/corpus/sockjs'), ['strict-htmlfile']);
+  const options = { ...parsed, strictHtmlfile: parsed.switches.has('strict-htmlfile') };
   const rng = new Rng(options.seed);
   const seeds = loadCorpus(options.corpus);
   const pools: Record<Mode, Buffer[]> = { message: [], url: [], origin: [] };

@@ -15,35 +15,13 @@
  */
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fuzzOptions } from './fuzz-options';
 import {
   DEFAULT_LIMITS, StompCodecError, StompDecoder, encodeFrame,
   type DecoderCommands, type DecoderLimits, type StompFrame, type StompVersion,
 } from '@app/stomp-codec';
 import { Rng, chunk, mutate } from './stomp-mutators';
 
-interface Options { runs: number; seed: number; maxMs: number; corpus: string; artifacts: string }
-
-function parseArgs(argv: string[]): Options {
-  const options: Options = {
-    runs: 1_000_000,
-    seed: Date.now() % 2 ** 31,
-    maxMs: 100,
-    corpus: resolve(__dirname, '../../fuzz/corpus/stomp'),
-    artifacts: resolve('fuzz-artifacts'),
-  };
-  for (let i = 0; i < argv.length; i += 2) {
-    const [flag, value] = [argv[i], argv[i + 1]];
-    if (value === undefined) throw new Error(`${flag} needs a value`);
-    if (flag === '--runs') options.runs = Number(value);
-    else if (flag === '--seed') options.seed = Number(value);
-    else if (flag === '--max-ms') options.maxMs = Number(value);
-    else if (flag === '--corpus') options.corpus = resolve(value);
-    else if (flag === '--artifacts') options.artifacts = resolve(value);
-    else throw new Error(`unknown option ${flag}`);
-  }
-  if (!Number.isInteger(options.runs) || options.runs < 0) throw new Error('--runs must be a non-negative integer');
-  return options;
-}
 
 interface Setup { limits: DecoderLimits; commands: DecoderCommands; version: StompVersion }
 type Outcome =
@@ -121,7 +99,7 @@ function timeMs(fn: () => void): number {
 }
 
 function main(): number {
-  const options = parseArgs(process.argv.slice(2));
+  const options = fuzzOptions(process.argv.slice(2), resolve(__dirname, '../../fuzz/corpus/stomp'));
   const rng = new Rng(options.seed);
   const seeds = loadCorpus(options.corpus);
   const pool: Buffer[] = [...seeds];
