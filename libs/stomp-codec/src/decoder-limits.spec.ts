@@ -1,16 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { StompCodecError, StompDecoder } from './index';
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof StompCodecError, `expected a StompCodecError, got ${String(error)}`);
-    return error.code;
-  }
-  assert.fail('expected a StompCodecError, nothing was thrown');
-}
+import { codeOf } from './codec-error.fixture';
 
 /** Pushes `total` bytes of `fill` in 1 KiB chunks; returns the error code and the most the decoder held. */
 function pushGiantBody(decoder: StompDecoder, total: number): { code: string; maxHeld: number; pushed: number } {

@@ -1,20 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { StompCodecError, StompDecoder, type StompFrame } from './index';
+import { StompDecoder, type StompFrame } from './index';
+import { codeOf } from './codec-error.fixture';
 import { CLIENT_GOLDEN, SERVER_GOLDEN, expected, plain, type GoldenFrame } from './golden-frames.fixture';
 
 function decode(chunks: (Buffer | string)[], decoder = new StompDecoder({}, { commands: 'any' })): StompFrame[] {
   return chunks.flatMap((c) => decoder.push(c));
-}
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof StompCodecError, `expected a StompCodecError, got ${String(error)}`);
-    return error.code;
-  }
-  assert.fail('expected a StompCodecError, nothing was thrown');
 }
 
 const ALL_GOLDEN: GoldenFrame[] = [...CLIENT_GOLDEN, ...SERVER_GOLDEN];

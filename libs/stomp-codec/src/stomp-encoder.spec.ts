@@ -1,17 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { StompCodecError, StompDecoder, encodeFrame, frame } from './index';
+import { StompDecoder, encodeFrame, frame } from './index';
+import { codeOf } from './codec-error.fixture';
 import { CLIENT_GOLDEN, SERVER_GOLDEN } from './golden-frames.fixture';
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof StompCodecError, `expected a StompCodecError, got ${String(error)}`);
-    return error.code;
-  }
-  assert.fail('expected a StompCodecError, nothing was thrown');
-}
 
 const str = (b: Buffer) => b.toString('latin1');
 
