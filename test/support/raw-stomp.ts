@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { StompDecoder, type StompFrame } from '@app/stomp-codec';
+import { StompDecoder, type StompFrame, type StompVersion } from '@app/stomp-codec';
 
 /**
  * A deliberately dumb STOMP peer for protocol tests: writes exactly the bytes it is given and records
@@ -16,7 +16,11 @@ export class RawStomp {
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data: Buffer) => {
       const before = this.decoder.heartbeats;
-      for (const f of this.decoder.push(data)) this.frames.push(f);
+      // Frames after CONNECTED are read with the version it names, as a real client would.
+      this.decoder.feed(data, (f) => {
+        this.frames.push(f);
+        if (f.command === 'CONNECTED') this.decoder.version = (f.headers.get('version') ?? '1.0') as StompVersion;
+      });
       this.heartbeats += this.decoder.heartbeats - before;
       this.wake();
     });

@@ -22,9 +22,15 @@
  * unfinished line or NUL-terminated body are kept by reference until the frame completes: callers must
  * not reuse a Buffer after pushing it (sockets and `ws` never do).
  *
+ * Header escaping depends on the negotiated version, and a chunk may hold CONNECT and the frames after
+ * it. feed() hands each frame to its caller the moment it completes, before the next frame's command
+ * line is read, so a caller that sets `version` while handling CONNECT has every later frame of the same
+ * chunk decoded with the version then in force (#10). push() collects the frames of a chunk instead, for
+ * callers whose version cannot change mid-chunk (the relay, tests).
+ *
  * The first error is thrown as a StompCodecError and remembered: the stream is out of sync from then
- * on, so every later push throws it again. Frames completed earlier in the same push are not returned;
- * the connection is going to be closed with an ERROR anyway.
+ * on, so every later push throws it again. push() does not return frames completed earlier in the same
+ * chunk; feed() has already handed them over.
  */
 import { StompCodecError } from './codec-error';
 import {
@@ -53,6 +59,12 @@ const COLON = 0x3a;
 const DIGITS = /^[0-9]+$/;
 
 type State = 'command' | 'headers' | 'body-length' | 'terminator' | 'body-nul';
+const IGNORE = (): void => undefined;
+
+/** Wraps an error thrown by feed()'s callback so it is not mistaken for (and remembered as) a codec error. */
+class CallerError {
+  constructor(readonly cause: unknown) {}
+}
 
 export class StompDecoder {
   /** Selects header unescaping for frames begun after it is set; the session sets it after CONNECT. */
@@ -75,6 +87,7 @@ export class StompDecoder {
   private escaping = false;
   private body: Buffer | undefined;
   private bodyFilled = 0;
+  private emit: (frame: StompFrame) => boolean | void = IGNORE;
 
   constructor(limits: Partial<DecoderLimits> = {}, options: DecoderOptions = {}) {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
@@ -88,22 +101,44 @@ export class StompDecoder {
 
   /** Frames completed by this chunk, in order. Throws StompCodecError on a protocol violation. */
   push(chunk: Buffer | string): StompFrame[] {
+    const out: StompFrame[] = [];
+    this.feed(chunk, (frame) => void out.push(frame));
+    return out;
+  }
+
+  /**
+   * Hands each frame completed by this chunk to `onFrame` as soon as it ends. `onFrame` returns false to
+   * stop decoding the rest of the chunk (the session has closed). Throws StompCodecError on a protocol
+   * violation; an error thrown by `onFrame` passes through and leaves the decoder usable.
+   */
+  feed(chunk: Buffer | string, onFrame: (frame: StompFrame) => boolean | void): void {
     if (this.failure) throw this.failure;
     const data = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-    const out: StompFrame[] = [];
+    this.emit = onFrame;
     try {
-      this.consume(data, out);
+      this.consume(data);
     } catch (error) {
+      if (error instanceof CallerError) throw error.cause;
       this.failure = error instanceof Error ? error : new Error(String(error));
       this.pieces = [];
       this.piecesLength = 0;
       this.body = undefined;
       throw error;
+    } finally {
+      this.emit = IGNORE;
     }
-    return out;
   }
 
-  private consume(data: Buffer, out: StompFrame[]): void {
+  /** Delivers a finished frame; false = the caller wants no more frames from this chunk. */
+  private deliver(frame: StompFrame): boolean {
+    try {
+      return this.emit(frame) !== false;
+    } catch (error) {
+      throw new CallerError(error);
+    }
+  }
+
+  private consume(data: Buffer): void {
     let pos = 0;
     const end = data.length;
     while (pos < end) {
@@ -140,7 +175,7 @@ export class StompDecoder {
             throw new StompCodecError('missing-null-terminator', 'The frame body is longer than its content-length header says.');
           }
           pos += 1;
-          out.push(this.finish(this.body as Buffer));
+          if (!this.deliver(this.finish(this.body as Buffer))) return;
           break;
         }
         case 'body-nul': {
@@ -157,7 +192,7 @@ export class StompDecoder {
           this.pieces = [];
           this.piecesLength = 0;
           pos = nul + 1;
-          out.push(this.finish(body));
+          if (!this.deliver(this.finish(body))) return;
           break;
         }
       }

@@ -17,6 +17,8 @@ export const CloseCode = {
   GoingAway: 1001,
   ProtocolError: 1002,
   PolicyViolation: 1008,
+  /** A fault of ours while serving this session: it ends, the process and other sessions go on. */
+  InternalError: 1011,
   /** The client did not read fast enough (1013: try again later). */
   SlowConsumer: 1013,
 } as const;

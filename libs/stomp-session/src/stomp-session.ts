@@ -4,6 +4,8 @@ import {
   StompDecoder,
   createMessageTemplate,
   encodeFrame,
+  encodeHeaderLine,
+  usesEscaping,
   negotiateHeartbeat,
   negotiateVersion,
   type MessageTemplate,
@@ -109,22 +111,24 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
   receive(data: Buffer | string): void {
     if (this.state === 'closed') return;
     this.heartbeat.received();
-    let frames: StompFrame[];
     try {
-      frames = this.decoder.push(data);
+      // Frame by frame: CONNECT sets the decoder's version before the next frame of the chunk is read (#10).
+      this.decoder.feed(data, (frame) => this.onFrame(frame));
     } catch (error) {
       if (error instanceof StompCodecError) return this.fail(error.message, `Frame rejected (${error.code}).`);
-      return this.crash(error);
+      this.crash(error);
     }
-    for (const frame of frames) {
-      if (!this.isOpen) return;
-      this.deps.metrics.frameIn();
-      if (this.state === 'authenticating') {
-        if (this.pending.push(frame) > MAX_PENDING_FRAMES) this.fail('too many frames before CONNECTED');
-        continue;
-      }
+  }
+
+  private onFrame(frame: StompFrame): boolean {
+    if (!this.isOpen) return false;
+    this.deps.metrics.frameIn();
+    if (this.state === 'authenticating') {
+      if (this.pending.push(frame) > MAX_PENDING_FRAMES) this.fail('too many frames before CONNECTED');
+    } else {
       this.dispatch(frame);
     }
+    return this.isOpen;
   }
 
   closed(): void {
@@ -162,7 +166,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
   private onConnect(frame: StompFrame): void {
     if (this.state !== 'awaiting-connect') return this.fail('already connected', 'A session takes one CONNECT frame.', frame);
     clearTimeout(this.connectTimer);
-    const version = negotiateVersion(frame.headers.get('accept-version'), this.connection.protocol);
+    const version = negotiateVersion(frame.headers.get('accept-version'));
     if (!version) {
       return this.fail('unsupported protocol version', `Supported protocol versions are ${SUPPORTED.replace(/,/g, ' ')}.`, frame, 'error', [['version', SUPPORTED]]);
     }
@@ -175,7 +179,8 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
       return this.fail('malformed heart-beat header', 'heart-beat must be two non-negative integers: cx,cy.', frame);
     }
     this.state = 'authenticating';
-    this.deps.app.authenticate(frame.headers).then(
+    this.settle(
+      () => this.deps.app.authenticate(frame.headers),
       (principal) => this.connected(principal, beats),
       (error: unknown) => {
         const message = error instanceof Error ? error.message : 'authentication failed';
@@ -220,7 +225,8 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
       return this.reportError({ error: 'rate-limited', message: 'You are sending messages too fast; slow down.' }, receiptId);
     }
     if (destination.startsWith('/app/')) {
-      this.deps.app.handleSend(this, destination, frame.headers, frame.body).then(
+      this.settle(
+        () => this.deps.app.handleSend(this, destination, frame.headers, frame.body),
         (ok) => ok && this.receipt(frame),
         (error: unknown) => {
           this.deps.logError(`handler for ${destination} failed`, error);
@@ -254,7 +260,8 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
 
     if (destination.startsWith('/app/')) {
       this.subscriptions.set(id, record);
-      this.deps.app.handleSubscribe(this, id, destination, frame.headers).then(
+      this.settle(
+        () => this.deps.app.handleSubscribe(this, id, destination, frame.headers),
         (ok) => ok && this.receipt(frame),
         (error: unknown) => {
           this.deps.logError(`subscribe handler for ${destination} failed`, error);
@@ -394,8 +401,39 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     this.deps.app.reportError(this, receiptId === undefined ? error : { ...error, receiptId });
   }
 
+  /**
+   * Runs an asynchronous step of this session. Whatever fails in it, the work, its continuation or the
+   * error path, ends this session with an ERROR and nothing else: no rejection escapes to the process (#10).
+   */
+  private settle<T>(work: () => Promise<T>, done: (value: T) => unknown, failed: (error: unknown) => void): void {
+    const guarded = (step: () => unknown) => {
+      try {
+        step();
+      } catch (error) {
+        this.crash(error);
+      }
+    };
+    let promise: Promise<T>;
+    try {
+      promise = work();
+    } catch (error) {
+      return guarded(() => failed(error));
+    }
+    promise.then((value) => guarded(() => this.isOpen && done(value)), (error: unknown) => guarded(() => this.isOpen && failed(error)));
+  }
+
   private writeFrame(command: string, headers: [string, string][], body = ''): void {
-    const bytes = encodeFrame({ command, headers: new Map(headers), body: Buffer.from(body, 'utf8') }, this.version);
+    const content = Buffer.from(body, 'utf8');
+    let bytes: Buffer;
+    try {
+      bytes = encodeFrame({ command, headers: new Map(headers), body: content }, this.version);
+    } catch (error) {
+      if (!(error instanceof StompCodecError)) throw error;
+      // A value this version cannot carry (a token subject with a newline on 1.0, say) is left out rather
+      // than allowed to break the frame or the session's error path.
+      const safe = headers.filter(([name, value]) => isEncodable(command, name, value, this.version));
+      bytes = encodeFrame({ command, headers: new Map(safe), body: content }, this.version);
+    }
     this.writeRaw(bytes, false);
   }
 
@@ -438,8 +476,13 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
   }
 
   private crash(error: unknown): void {
-    this.deps.logError(`session ${this.sessionId} failed`, error);
-    this.fail('internal server error', 'The server failed to process a frame.');
+    try {
+      this.deps.logError(`session ${this.sessionId} failed`, error);
+      this.fail('internal server error', 'The server failed to process a frame.');
+    } catch {
+      // Even the ERROR could not be written: the session still ends, and only this session.
+      if (this.state !== 'closed') this.close(CloseCode.InternalError, 'internal server error', 'error');
+    }
   }
 
   private close(code: number, wsReason: string, reason: string): void {
@@ -502,6 +545,15 @@ function messageHeaders(destination: string, message: BrokerMessage, version: St
     out.push(entry);
   }
   return out;
+}
+
+function isEncodable(command: string, name: string, value: string, version: StompVersion): boolean {
+  try {
+    encodeHeaderLine(name, value, usesEscaping(command, version) ? (version as '1.1' | '1.2') : undefined);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function encodableWithoutEscapes([name, value]: [string, string]): boolean {
