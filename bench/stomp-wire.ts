@@ -1,7 +1,7 @@
 /**
  * The load generator's own STOMP 1.2 wire code: just enough to CONNECT, SUBSCRIBE, SEND and read
  * MESSAGE / RECEIPT / CONNECTED / ERROR frames, and cheap enough to drive thousands of connections from
- * one process. It deliberately shares nothing with libs/stomp-codec, so a codec bug cannot hide itself by
+ * one process. It deliberately shares nothing with libs/stomp/src/codec, so a codec bug cannot hide itself by
  * being on both ends of the measurement.
  *
  * Reading is lazy: the hot path (MESSAGE) only looks at the command and the body; headers are parsed

@@ -20,9 +20,9 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fuzzOptions } from './fuzz-options';
 import type { IncomingMessage } from 'node:http';
-import { callbackOf, parseUrl, routeOf } from '../libs/transports/src/sockjs/sockjs-request-guards';
-import { requestOriginAllowed } from '../libs/transports/src/http/origin-policy';
-import { escapeFrame } from '../libs/transports/src/sockjs/htmlfile-frame.guard';
+import { callbackOf, parseUrl, routeOf } from '../libs/stomp/src/transport/sockjs/sockjs-request-guards';
+import { requestOriginAllowed } from '../libs/stomp/src/transport/origin-policy';
+import { escapeFrame } from '../libs/stomp/src/transport/sockjs/htmlfile-frame.guard';
 import { Rng, mutate } from './stomp-mutators';
 
 const { quote } = require('sockjs/lib/utils') as { quote(s: string): string };

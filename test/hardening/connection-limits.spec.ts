@@ -2,8 +2,8 @@
 // real server; plus the limiter's own rules (IPv6 /64, release once, bounded memory).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { AddressRateLimiter } from '../../libs/transports/src/address-rate-limiter';
-import { ConnectionLimiter, addressKey } from '../../libs/transports/src/connection-limiter';
+import { AddressRateLimiter } from '@app/stomp-transport';
+import { ConnectionLimiter, addressKey } from '@app/stomp-transport';
 import { startServer, type RunningServer } from '../support/server';
 import { closeCode, handshake, http, metric, postMessage } from './hardening-client';
 

@@ -9,7 +9,7 @@ import { ObservabilityModule } from '@app/observability';
 import { PersistenceModule } from '@app/persistence';
 import { HttpTransportsModule, type HttpTransportOptions } from '../../libs/transports/src/http';
 import { PLAIN_WS_PATH, PlainWsTransport } from '../../libs/transports/src/plain-ws';
-import { UpgradeRouter } from '../../libs/transports/src/upgrade-router';
+import { UpgradeRouter } from '@app/stomp-transport';
 
 export interface HttpTestApp {
   readonly app: INestApplication;

@@ -2,8 +2,8 @@ import { EventEmitter, once } from 'node:events';
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Connection, SessionHandle, StompEndpoint } from '@app/stomp-session';
-import { SockJsTransport, type SockJsTransportOptions } from '../../libs/transports/src/sockjs';
-import { UpgradeRouter } from '../../libs/transports/src/upgrade-router';
+import { SockJsTransport, type SockJsTransportOptions } from '@app/stomp-transport';
+import { UpgradeRouter } from '@app/stomp-transport';
 
 /** One session opened on the test endpoint: what it received, and whether it was told it closed. */
 export class RecordedSession extends EventEmitter {

@@ -7,7 +7,8 @@ import { ChatModule, ChatStompModule } from '@app/chat';
 import { StompSessionModule } from '@app/stomp-session';
 import { MetricsModule, ObservabilityModule } from '@app/observability';
 import { TransportsModule } from '@app/transports';
-import { BROKER_FROM_CONFIG } from '@app/broker-relay';
+import { BROKER_FROM_CONFIG } from './broker-from-config';
+import { sessionOptionsFrom } from './stomp-options';
 
 /** Wiring only: every piece lives in libs/. */
 @Module({})
@@ -22,7 +23,7 @@ export class AppModule {
         PersistenceModule.forRoot(),
         MetricsModule,
         ChatModule.forRoot(),
-        StompSessionModule.forRoot({ imports: [ChatStompModule] }),
+        StompSessionModule.forRoot({ imports: [ChatStompModule], session: sessionOptionsFrom(config) }),
         ObservabilityModule,
         TransportsModule.forRoot(),
       ],

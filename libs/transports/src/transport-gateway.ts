@@ -5,13 +5,11 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nes
 import { AppConfig, allowedOrigins } from '@app/config';
 import { ChatMetrics } from '@app/observability';
 import { STOMP_ENDPOINT, StompSessionFactory, type StompEndpoint } from '@app/stomp-session';
-import { AddressRateLimiter } from './address-rate-limiter';
-import { ConnectionLimiter } from './connection-limiter';
 import { sendError } from './http/send-error';
 import { PlainWsTransport } from './plain-ws/plain-ws.transport';
-import { SockJsTransport, sockJsSettingsFrom } from './sockjs';
-import { StompWebSocketTransport } from './stomp-ws/stomp-websocket.transport';
-import { UpgradeRouter, pathOf, reject } from './upgrade-router';
+import {
+  AddressRateLimiter, ConnectionLimiter, SockJsTransport, StompWebSocketTransport, UpgradeRouter, pathOf, reject,
+} from '@app/stomp-transport';
 
 export const STOMP_PATH = '/chat';
 export const PLAIN_WS_PATH = '/ws/chat';
@@ -63,7 +61,8 @@ export class TransportGateway implements BeforeApplicationShutdown {
     this.sockjs = new SockJsTransport({
       endpoint,
       prefix: STOMP_PATH,
-      ...sockJsSettingsFrom(config),
+      limits: { maxFrameBytes: config.MAX_FRAME_BYTES, sendBufferBytes: config.SEND_BUFFER_BYTES, sendTimeLimitMs: config.SEND_TIME_LIMIT_MS },
+      allowedOrigins: allowedOrigins(config),
       onOpen: () => void sockjsCounters.connections++,
       onClose: () => void sockjsCounters.connections--,
       log: { error: (message, error) => this.logger.error(`${message}: ${String(error ?? '')}`) },

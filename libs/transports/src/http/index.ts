@@ -1,4 +1,4 @@
-export { isOriginAllowed, requestOriginAllowed, type AllowedOrigins } from './origin-policy';
+export { isOriginAllowed, requestOriginAllowed, type AllowedOrigins } from '@app/stomp-transport';
 export { OriginMiddleware } from './origin.middleware';
 export { JsonBodyMiddleware } from './json-body.middleware';
 export { HttpErrorFilter } from './http-error.filter';

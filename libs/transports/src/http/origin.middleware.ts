@@ -1,7 +1,7 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppConfig, allowedOrigins } from '@app/config';
-import { requestOriginAllowed, type AllowedOrigins } from './origin-policy';
+import { requestOriginAllowed, type AllowedOrigins } from '@app/stomp-transport';
 import { sendError } from './send-error';
 
 /** Refuses (403) a browser request from an origin that is neither ours nor in ALLOWED_ORIGINS. */

@@ -5,8 +5,8 @@ import { WebSocketServer } from 'ws';
 import { CHAT_API, ROOM_PATTERN, type ChatApi } from '@app/chat';
 import { AppConfig, allowedOrigins } from '@app/config';
 import { ChatMetrics, type TransportCounters } from '@app/observability';
-import { requestOriginAllowed, type AllowedOrigins } from '../http/origin-policy';
-import { reject } from '../upgrade-router';
+import { requestOriginAllowed, type AllowedOrigins } from '@app/stomp-transport';
+import { reject } from '@app/stomp-transport';
 import { PlainWsClient, PlainWsClose, type PlainWsLimits } from './plain-ws-client';
 
 export const PLAIN_WS_PATH = '/ws/chat';

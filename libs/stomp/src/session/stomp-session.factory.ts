@@ -1,30 +1,15 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { AppConfig } from '@app/config';
 import { BROKER, UserDestinations, UserSessionRegistry, type BrokerPort } from '@app/messaging';
 import type { Connection } from './connection.port';
 import type { StompEndpoint } from './stomp-endpoint.port';
 import { STOMP_APPLICATION, type StompApplication } from './stomp-application.port';
-import { DEFAULT_SESSION_OPTIONS, type SessionOptions, type UserDestinationResolver } from './session-options';
+import { SESSION_OPTIONS, type SessionOptions, type UserDestinationResolver } from './session-options';
 import { NO_METRICS, type SessionMetrics } from './session-metrics';
 import { StompSession, type SessionDeps } from './stomp-session';
 
 /** Optional provider token: counters for the session's hot path. */
 export const SESSION_METRICS = Symbol('SessionMetrics');
-
-export function sessionOptionsFrom(config: AppConfig): SessionOptions {
-  return {
-    ...DEFAULT_SESSION_OPTIONS,
-    limits: { maxFrameBytes: config.MAX_FRAME_BYTES, maxHeaders: config.MAX_HEADERS, maxHeaderBytes: config.MAX_HEADER_BYTES },
-    maxSubscriptions: config.MAX_SUBSCRIPTIONS,
-    connectTimeoutMs: config.CONNECT_TIMEOUT_MS,
-    heartbeatMs: config.HEARTBEAT_MS,
-    sendBufferBytes: config.SEND_BUFFER_BYTES,
-    sendTimeLimitMs: config.SEND_TIME_LIMIT_MS,
-    rateLimitPerSec: config.RATE_LIMIT_PER_SEC,
-    rateLimitBurst: config.RATE_LIMIT_BURST,
-  };
-}
 
 /** The StompEndpoint every transport opens sessions on; it also knows every live session (for shutdown). */
 @Injectable()
@@ -35,7 +20,7 @@ export class StompSessionFactory implements StompEndpoint {
   private readonly options: SessionOptions;
 
   constructor(
-    config: AppConfig,
+    @Inject(SESSION_OPTIONS) options: SessionOptions,
     @Inject(BROKER) broker: BrokerPort,
     userDestinations: UserDestinations,
     userSessions: UserSessionRegistry,
@@ -43,7 +28,7 @@ export class StompSessionFactory implements StompEndpoint {
     events: EventEmitter2,
     @Optional() @Inject(SESSION_METRICS) metrics?: SessionMetrics,
   ) {
-    this.options = sessionOptionsFrom(config);
+    this.options = options;
     const users: UserDestinationResolver = {
       subscriptionTarget: (sessionId, destination) =>
         userDestinations.isUserDestination(destination)

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { StompEndpoint } from '@app/stomp-session';
-import { requestOriginAllowed, type AllowedOrigins } from '../http/origin-policy';
+import { requestOriginAllowed, type AllowedOrigins } from '../origin-policy';
 import { reject } from '../upgrade-router';
 import { WsConnection } from './ws-connection';
 

@@ -5,7 +5,7 @@ import { Injectable, Module } from '@nestjs/common';
 import { ConfigModule, loadConfig } from '@app/config';
 import { BROKER, MessagingModule, MessagingTemplate, SimpleBroker, UserSessionRegistry, type BrokerMessage, type BrokerPort } from '@app/messaging';
 import { BROKER_FROM_CONFIG } from './broker-from-config';
-import { StompRelayBroker } from './stomp-relay.broker';
+import { StompRelayBroker } from '@app/broker-relay';
 
 /** Some application provider that only knows the template. */
 @Injectable()

@@ -1,5 +1,4 @@
 export { StompRelayBroker, type StompRelayOptions } from './stomp-relay.broker';
-export { brokerFromConfig, BROKER_FROM_CONFIG } from './broker-from-config';
 export { parseRelayUrl, RelayUrlError, type RelayTarget } from './relay-url';
 export {
   toRabbitDestination,

@@ -1,4 +1,4 @@
-import type { AllowedOrigins } from '../http/origin-policy';
+import type { AllowedOrigins } from '../origin-policy';
 
 /** `'*'`, or the origins allowed besides the server's own (the shape of config's allowedOrigins()). */
 export type OriginPolicy = AllowedOrigins;

@@ -6,7 +6,7 @@ import {
   USER_DESTINATION_HEADER,
   USER_TARGET_HEADER,
   UserDestinations,
-} from './user-destinations';
+} from '../user/user-destinations';
 
 export type MessageHeaders =
   | ReadonlyMap<string, string>

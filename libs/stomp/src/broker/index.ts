@@ -3,7 +3,7 @@ export { BROKER, type BrokerHealth, type BrokerPort, type Subscriber } from './b
 export { SubscriptionRegistry, DuplicateSubscriptionError, type Subscription } from './subscription-registry';
 export { fanOut, type DeliveryErrorHandler } from './fan-out';
 export { SimpleBroker, type SimpleBrokerOptions } from './simple.broker';
-export { UserSessionRegistry } from './user-session.registry';
+export { UserSessionRegistry } from '../user/user-session.registry';
 export {
   UserDestinations,
   UserDestinationError,
@@ -11,8 +11,8 @@ export {
   USER_BROADCAST_DESTINATION,
   USER_TARGET_HEADER,
   USER_DESTINATION_HEADER,
-} from './user-destinations';
-export { UserBroadcastListener } from './user-broadcast.listener';
+} from '../user/user-destinations';
+export { UserBroadcastListener } from '../user/user-broadcast.listener';
 export {
   MessagingTemplate,
   JSON_CONTENT_TYPE,

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { BrokerMessage } from './broker-message';
-import type { Subscriber } from './broker.port';
-import { MessagingTemplate } from './messaging.template';
-import { SimpleBroker } from './simple.broker';
+import type { BrokerMessage } from '../broker/broker-message';
+import type { Subscriber } from '../broker/broker.port';
+import { MessagingTemplate } from '../broker/messaging.template';
+import { SimpleBroker } from '../broker/simple.broker';
 import { UserBroadcastListener } from './user-broadcast.listener';
 import { UserDestinationError, UserDestinations } from './user-destinations';
 import { UserSessionRegistry } from './user-session.registry';

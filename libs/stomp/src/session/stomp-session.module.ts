@@ -1,20 +1,25 @@
 import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
 import { StompSessionFactory } from './stomp-session.factory';
 import { STOMP_ENDPOINT } from './stomp-endpoint.port';
+import { DEFAULT_SESSION_OPTIONS, SESSION_OPTIONS, type SessionOptions } from './session-options';
 
 /**
- * The STOMP endpoint for every transport. Needs AppConfig, the messaging module's BROKER and user
+ * The STOMP endpoint for every transport, with its session options. Needs the messaging module's BROKER and user
  * destinations, and EventEmitterModule from the app; `imports` must bring a STOMP_APPLICATION provider
  * (the application sits above this library, so it is handed in rather than imported).
  */
 @Module({})
 export class StompSessionModule {
-  static forRoot(options: { imports: ModuleMetadata['imports'] }): DynamicModule {
+  static forRoot(options: { imports: ModuleMetadata['imports']; session?: Partial<SessionOptions> }): DynamicModule {
     return {
       module: StompSessionModule,
       global: true,
       imports: options.imports,
-      providers: [StompSessionFactory, { provide: STOMP_ENDPOINT, useExisting: StompSessionFactory }],
+      providers: [
+        { provide: SESSION_OPTIONS, useValue: { ...DEFAULT_SESSION_OPTIONS, ...options.session } satisfies SessionOptions },
+        StompSessionFactory,
+        { provide: STOMP_ENDPOINT, useExisting: StompSessionFactory },
+      ],
       exports: [StompSessionFactory, STOMP_ENDPOINT],
     };
   }

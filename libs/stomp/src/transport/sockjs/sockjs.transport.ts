@@ -1,8 +1,7 @@
-import { requestOriginAllowed } from '../http/origin-policy';
+import { requestOriginAllowed } from '../origin-policy';
 import { guardHtmlfileFrames } from './htmlfile-frame.guard';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable, type Duplex } from 'node:stream';
-import { allowedOrigins, type AppConfig } from '@app/config';
 import type { Connection, StompEndpoint } from '@app/stomp-session';
 import { reject } from '../upgrade-router';
 import { readBoundedBody } from './bounded-body.reader';
@@ -59,17 +58,6 @@ export interface SockJsTransportOptions {
 }
 
 /** The limits and origins of the SockJS endpoint as the environment sets them. */
-export function sockJsSettingsFrom(config: AppConfig): Pick<SockJsTransportOptions, 'limits' | 'allowedOrigins'> {
-  return {
-    limits: {
-      maxFrameBytes: config.MAX_FRAME_BYTES,
-      sendBufferBytes: config.SEND_BUFFER_BYTES,
-      sendTimeLimitMs: config.SEND_TIME_LIMIT_MS,
-    },
-    allowedOrigins: allowedOrigins(config),
-  };
-}
-
 const defaultLog: SockJsLog = {
   error: (message, error) => console.error(`[sockjs] ${message}`, error ?? ''),
 };

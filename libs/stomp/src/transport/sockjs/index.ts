@@ -1,4 +1,4 @@
-export { SockJsTransport, sockJsSettingsFrom } from './sockjs.transport';
+export { SockJsTransport } from './sockjs.transport';
 export type { SockJsLimits, SockJsLog, SockJsTransportOptions } from './sockjs.transport';
 export { SockJsConnectionAdapter, SOCKJS_CLOSE } from './sockjs-connection.adapter';
 export type { SockJsSendLimits } from './sockjs-connection.adapter';

@@ -20,6 +20,9 @@ export interface SessionOptions {
   serverName: string;
 }
 
+/** Provider token: the SessionOptions every session of the endpoint runs with. */
+export const SESSION_OPTIONS = Symbol('SessionOptions');
+
 export const DEFAULT_SESSION_OPTIONS: SessionOptions = {
   limits: { maxFrameBytes: 64 * 1024, maxHeaders: 100, maxHeaderBytes: 8 * 1024 },
   maxSubscriptions: 128,

@@ -13,9 +13,9 @@ import {
 import { BROKER, type BrokerPort } from './broker.port';
 import { MessagingTemplate } from './messaging.template';
 import { SimpleBroker } from './simple.broker';
-import { UserBroadcastListener } from './user-broadcast.listener';
-import { UserDestinations } from './user-destinations';
-import { UserSessionRegistry } from './user-session.registry';
+import { UserBroadcastListener } from '../user/user-broadcast.listener';
+import { UserDestinations } from '../user/user-destinations';
+import { UserSessionRegistry } from '../user/user-session.registry';
 
 /** How the BrokerPort is made; e.g. broker-relay's `brokerFromConfig`, injected with AppConfig. */
 export interface BrokerFactory {

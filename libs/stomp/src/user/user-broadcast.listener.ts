@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import type { BrokerMessage } from './broker-message';
-import { BROKER, type BrokerPort, type Subscriber } from './broker.port';
+import type { BrokerMessage } from '../broker/broker-message';
+import { BROKER, type BrokerPort, type Subscriber } from '../broker/broker.port';
 import {
   USER_BROADCAST_DESTINATION,
   USER_DESTINATION_HEADER,

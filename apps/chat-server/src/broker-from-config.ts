@@ -1,6 +1,6 @@
 import { AppConfig } from '@app/config';
 import { SimpleBroker, type BrokerFactory, type BrokerPort } from '@app/messaging';
-import { StompRelayBroker } from './stomp-relay.broker';
+import { StompRelayBroker } from '@app/broker-relay';
 
 /** The broker the configuration asks for: the relay when BROKER_RELAY is set, else the simple broker. */
 export function brokerFromConfig(config: AppConfig): BrokerPort {

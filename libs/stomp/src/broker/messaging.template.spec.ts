@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 import type { BrokerMessage } from './broker-message';
 import { MessagingTemplate } from './messaging.template';
 import { SimpleBroker } from './simple.broker';
-import { UserDestinations } from './user-destinations';
-import { UserSessionRegistry } from './user-session.registry';
+import { UserDestinations } from '../user/user-destinations';
+import { UserSessionRegistry } from '../user/user-session.registry';
 
 function setup() {
   const broker = new SimpleBroker();
