@@ -153,7 +153,8 @@ describe('malformed and hostile frames: ERROR, close, no crash', () => {
     await c.next((x) => x.command === 'RECEIPT');
     c.send('SEND\ndestination:/topic/proto\n__proto__:polluted\nconstructor:evil\n\nok\0');
     const m = await c.command('MESSAGE');
-    assert.equal(m.headers.get('__proto__'), 'polluted');
+    // `__proto__` is no application header name (#10 allow-list), so it is dropped; `constructor` is one.
+    assert.equal(m.headers.get('__proto__'), undefined);
     assert.equal(m.headers.get('constructor'), 'evil');
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
     c.close();
@@ -195,14 +196,34 @@ describe('framing', () => {
     const c10 = await connected({ 'accept-version': '1.0' });
     c10.send(f('SUBSCRIBE', { id: 's', destination: '/topic/esc', receipt: 's' }));
     await c10.command('RECEIPT');
-    c12.send('SEND\ndestination:/topic/esc\nx-note:a\\cb\\nc\\\\n\n\nhi\0');
+    c12.send('SEND\ndestination:/topic/esc\nnote:a\\cb\\nc\\\\n\n\nhi\0');
     const m12 = await c12.command('MESSAGE');
-    assert.equal(m12.headers.get('x-note'), 'a:b\nc\\n', 'decoded in one pass: \\\\n is a backslash and n');
+    assert.equal(m12.headers.get('note'), 'a:b\nc\\n', 'decoded in one pass: \\\\n is a backslash and n');
     const m10 = await c10.command('MESSAGE');
     assert.equal(m10.body.toString(), 'hi');
-    assert.equal(m10.headers.get('x-note'), undefined, 'a value 1.0 cannot carry is left out, not allowed to break the frame');
+    assert.equal(m10.headers.get('note'), undefined, 'a value 1.0 cannot carry is left out, not allowed to break the frame');
     c12.close();
     c10.close();
+  });
+
+  it('forwards content-type and custom application headers only, the same allow-list as the relay (#10)', async () => {
+    const c = await connected();
+    c.send(f('SUBSCRIBE', { id: 's', destination: '/topic/allow', receipt: 's' }));
+    await c.command('RECEIPT');
+    const sent = {
+      destination: '/topic/allow', 'content-type': 'text/plain', note: 'kept', 'trace-id': 't-1',
+      'user-id': 'somebody', priority: '9', expiration: '1', 'reply-to': '/temp-queue/x', persistent: 'true',
+      timestamp: 'now', 'x-message-ttl': '1', 'amqp-message-id': 'a', 'Upper-Case': 'u', 'under_score': 'u',
+      'message-id': 'forged', subscription: 'forged', authorization: 'Bearer secret',
+    };
+    c.send(f('SEND', sent, 'hi'));
+    const m = await c.command('MESSAGE');
+    const names = [...m.headers.keys()].sort();
+    assert.deepEqual(names, ['content-length', 'content-type', 'destination', 'message-id', 'note', 'subscription', 'trace-id']);
+    assert.equal(m.headers.get('subscription'), 's');
+    assert.notEqual(m.headers.get('message-id'), 'forged');
+    assert.equal(m.headers.get('note'), 'kept');
+    c.close();
   });
 });
 

@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import { applicationHeaders } from './application-headers';
 
 /**
  * A published message as the broker sees it: no protocol in it. Encoders (STOMP, SSE, plain WS) keep
@@ -6,7 +7,7 @@ import { isUtf8 } from 'node:buffer';
  */
 export interface BrokerMessage {
   readonly destination: string;
-  /** Application headers (e.g. content-type); never protocol framing headers. */
+  /** Application headers only (application-headers.ts): never framing or broker-reserved ones. */
   readonly headers: ReadonlyMap<string, string>;
   readonly body: Buffer;
   /** Computed once: true when the body is valid UTF-8. */
@@ -14,6 +15,7 @@ export interface BrokerMessage {
   readonly encodings: Map<string, unknown>;
 }
 
+/** The one way a BrokerMessage is made: whatever `headers` holds, only application headers are kept. */
 export function createMessage(
   destination: string,
   body: Buffer | string,
@@ -22,7 +24,7 @@ export function createMessage(
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   return {
     destination,
-    headers: new Map(headers),
+    headers: applicationHeaders(headers),
     body: bytes,
     isText: typeof body === 'string' || isUtf8(bytes),
     encodings: new Map(),

@@ -7,6 +7,7 @@ import {
   UserBroadcastListener,
   UserDestinations,
   UserSessionRegistry,
+  USER_TARGET_HEADER,
   brokerContract,
   createMessage,
   type BrokerMessage,
@@ -197,6 +198,6 @@ describe('StompRelayBroker across nodes', { timeout: 30_000 }, () => {
     assert.deepEqual(aliceOnB.bodies(), ['{"text":"for alice"}']);
     assert.deepEqual(bobOnB.bodies(), ['{"text":"for bob"}']);
     assert.equal(aliceOnB.messages[0].headers.get('content-type'), 'application/json');
-    assert.equal(aliceOnB.messages[0].headers.get('x-user-target'), undefined);
+    assert.equal(aliceOnB.messages[0].headers.get(USER_TARGET_HEADER), undefined);
   });
 });

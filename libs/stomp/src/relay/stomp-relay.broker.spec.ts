@@ -128,6 +128,34 @@ describe('StompRelayBroker on the wire', { timeout: 20_000 }, () => {
     assert.equal(local, 0, 'local subscribers get it when it comes back, not before');
   });
 
+  it('checks every outbound frame: a message built by hand with user-id still leaves without it (#10)', async () => {
+    const broker = await setup();
+    await broker.start();
+    const headers = new Map([['user-id', 'somebody'], ['priority', 'high'], ['x-message-ttl', '1'], ['note', 'kept']]);
+    broker.publish({ destination: '/topic/t', headers, body: Buffer.from('hi'), isText: true, encodings: new Map() });
+    const send = await fake.next(command('SEND'));
+    assert.deepEqual([...send.headers.keys()].sort(), ['content-length', 'destination', 'note']);
+  });
+
+  it('comes back at once, subscribed again, when the broker answers ERROR and closes (#10)', async () => {
+    const broker = await setup(undefined, { reconnectDelayMs: 2_000, maxReconnectDelayMs: 5_000 });
+    await broker.start();
+    broker.subscribe({ sessionId: 'a', deliver: () => {} }, '1', '/topic/t');
+    await broker.whenSubscribed();
+    await new Promise((r) => setTimeout(r, 1_050)); // a connection that has worked for a while
+    const before = fake.frames.length;
+    const lostAt = Date.now();
+    fake.send(fake.sockets[0], frame('ERROR', { message: 'precondition_failed' }, 'refused'));
+    fake.sockets[0].end();
+    const resubscribe = await fake.next(command('SUBSCRIBE'), before);
+    await broker.whenSubscribed();
+    const back = Date.now() - lostAt;
+    assert.equal(resubscribe.headers.get('destination'), '/topic/topic.t');
+    assert.ok(back < 500, `back after ${back} ms, not after the 2 s backoff`);
+    assert.equal(broker.health().up, true);
+    assert.match(broker.health().detail ?? '', /lost 1 time\(s\), last: broker ERROR: precondition_failed/);
+  });
+
   it('delivers a MESSAGE from the broker to local subscribers as one shared BrokerMessage', async () => {
     const broker = await setup();
     await broker.start();

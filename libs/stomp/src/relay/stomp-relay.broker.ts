@@ -3,6 +3,7 @@ import {
   SubscriptionRegistry,
   createMessage,
   fanOut,
+  isApplicationHeader,
   type BrokerHealth,
   type BrokerMessage,
   type BrokerPort,
@@ -25,15 +26,10 @@ export interface StompRelayOptions extends Partial<UpstreamOptions> {
   maxBufferedBytes?: number;
 }
 
-/**
- * Headers that are STOMP framing or that would make RabbitMQ do something other than fan a message out
- * (reply-to creates queues, persistent/expiration/priority change delivery). They never travel as
- * application headers, in either direction.
- */
-const NOT_APPLICATION = new Set([
-  'destination', 'subscription', 'message-id', 'content-length', 'receipt', 'receipt-id', 'transaction', 'ack',
-  'id', 'redelivered', 'persistent', 'reply-to', 'expiration', 'expires', 'priority', 'amqp-message-id',
-]);
+/** First retry after an established connection was lost (jittered like the others). */
+const FIRST_RETRY_MS = 50;
+/** A connection that lived this long counts as having worked: the backoff starts over. */
+const STABLE_CONNECTION_MS = 1_000;
 
 interface Upstream {
   /** The id of our one upstream SUBSCRIBE for this destination. */
@@ -74,6 +70,9 @@ export class StompRelayBroker implements BrokerPort {
   private readonly maxBufferedBytes: number;
   /** Messages publish() could not send: the broker was unreachable or too far behind. */
   dropped = 0;
+  /** Established connections lost so far (the broker closed them, or the network did). */
+  private losses = 0;
+  private connectedAt = 0;
 
   constructor(private readonly settings: StompRelayOptions) {
     this.target = typeof settings.url === 'string' ? parseRelayUrl(settings.url) : settings.url;
@@ -115,8 +114,10 @@ export class StompRelayBroker implements BrokerPort {
       this.dropped++;
       return;
     }
+    // Every frame on the shared connection is checked here, whoever made the message: one header RabbitMQ
+    // refuses (user-id, priority, ...) would close the connection for every subscriber of the node (#10).
     const headers: [string, string][] = [['destination', rabbit]];
-    for (const [name, value] of message.headers) if (!NOT_APPLICATION.has(name)) headers.push([name, value]);
+    for (const [name, value] of message.headers) if (isApplicationHeader(name)) headers.push([name, value]);
     this.connection.send({ command: 'SEND', headers: new Map(headers), body: message.body });
   }
 
@@ -132,7 +133,10 @@ export class StompRelayBroker implements BrokerPort {
   }
 
   health(): BrokerHealth {
-    if (this.connection) return { up: true, detail: `relay ${this.target.host}:${this.target.port}` };
+    if (this.connection) {
+      const since = this.losses === 0 ? '' : `; connection lost ${this.losses} time(s), last: ${this.lastError}`;
+      return { up: true, detail: `relay ${this.target.host}:${this.target.port}${since}` };
+    }
     return { up: false, detail: `relay ${this.target.host}:${this.target.port} unreachable: ${this.lastError}` };
   }
 
@@ -180,8 +184,8 @@ export class StompRelayBroker implements BrokerPort {
       void connection.close();
       return;
     }
-    if (this.attempt > 0) this.logger.log(`broker relay reconnected to ${this.target.host}:${this.target.port}`);
-    this.attempt = 0;
+    if (this.losses > 0 || this.attempt > 0) this.logger.log(`broker relay reconnected to ${this.target.host}:${this.target.port}`);
+    this.connectedAt = Date.now();
     this.connection = connection;
     for (const [destination, upstream] of this.upstreams) this.sendSubscribe(upstream, toRabbitDestination(destination));
     this.wakeStart();
@@ -196,18 +200,24 @@ export class StompRelayBroker implements BrokerPort {
   private onDisconnected(reason: string): void {
     this.connection = undefined;
     this.lastError = reason;
+    this.losses++;
     for (const upstream of this.upstreams.values()) upstream.live = false;
     if (!this.running) return;
     this.logger.warn(`broker relay connection lost: ${reason}`);
-    this.scheduleReconnect();
+    // A connection that had been up a while (the broker closed it after an ERROR, a blip) is tried again at
+    // once: every subscriber of the node waits on it. Failed attempts, and connections that die as soon as
+    // they are made, back off.
+    const stable = Date.now() - this.connectedAt >= STABLE_CONNECTION_MS;
+    if (stable) this.attempt = 0;
+    this.scheduleReconnect(stable);
   }
 
-  private scheduleReconnect(): void {
+  private scheduleReconnect(wasUp = false): void {
     if (!this.running) return;
     const base = this.settings.reconnectDelayMs ?? 500;
     const max = this.settings.maxReconnectDelayMs ?? 15_000;
-    const delay = Math.min(max, base * 2 ** Math.min(this.attempt, 20));
-    this.attempt++;
+    const delay = wasUp ? Math.min(base, FIRST_RETRY_MS) : Math.min(max, base * 2 ** Math.min(this.attempt, 20));
+    if (!wasUp) this.attempt++;
     // Jitter, so that the nodes of a cluster do not all come back in the same instant.
     this.reconnectTimer = setTimeout(() => this.connect(), delay * (0.75 + Math.random() / 2));
     this.reconnectTimer.unref();
@@ -237,9 +247,8 @@ export class StompRelayBroker implements BrokerPort {
     if (destination === undefined) return;
     const subscriptions = this.registry.find(destination);
     if (subscriptions.length === 0) return;
-    const headers: [string, string][] = [];
-    for (const [name, value] of received.headers) if (!NOT_APPLICATION.has(name)) headers.push([name, value]);
-    fanOut(subscriptions, createMessage(destination, received.body, headers), this.onDeliveryError);
+    // createMessage keeps the application headers only: RabbitMQ's own (message-id, persistent, ...) stay here.
+    fanOut(subscriptions, createMessage(destination, received.body, received.headers), this.onDeliveryError);
   }
 
   private sendSubscribe(upstream: Upstream, rabbit: string): void {

@@ -10,10 +10,9 @@ import {
   negotiateVersion,
   type MessageTemplate,
   type StompFrame,
-  type StompHeaders,
   type StompVersion,
 } from '@app/stomp-codec';
-import { createMessage, type BrokerMessage, type BrokerPort, type Subscriber } from '@app/messaging';
+import { createMessage, isApplicationHeader, type BrokerMessage, type BrokerPort, type Subscriber } from '@app/messaging';
 import type { Connection } from './connection.port';
 import type { SessionHandle } from './stomp-endpoint.port';
 import type { ClientError, Principal, SessionContext, StompApplication } from './stomp-application.port';
@@ -49,10 +48,6 @@ interface SubscriptionRecord {
 
 type State = 'awaiting-connect' | 'authenticating' | 'connected' | 'closed';
 const ACK_MODES: ReadonlySet<string> = new Set(['auto', 'client', 'client-individual']);
-/** Headers that describe one frame, not the message: never forwarded from a SEND to subscribers. */
-const FRAME_HEADERS: ReadonlySet<string> = new Set([
-  'destination', 'content-length', 'receipt', 'transaction', 'message-id', 'subscription', 'ack', 'id',
-]);
 const MAX_PENDING_FRAMES = 100;
 const SUPPORTED = '1.0,1.1,1.2';
 
@@ -238,7 +233,8 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     if (isBrokerDestination(destination) && !this.deps.users.isPrivate(destination)) {
       const refusal = this.deps.app.checkBrokerSend(this, destination);
       if (refusal) return this.reportError(refusal, receiptId);
-      this.deps.broker.publish(createMessage(destination, frame.body, forwardedHeaders(frame.headers)));
+      // createMessage keeps only application headers (#10): the same for the simple broker and the relay.
+      this.deps.broker.publish(createMessage(destination, frame.body, frame.headers));
       return this.receipt(frame);
     }
     this.reportError({ error: 'forbidden-destination', message: `Messages cannot be sent to ${destination}.` }, receiptId);
@@ -530,16 +526,10 @@ function isClientError(error: unknown): error is ClientError {
     && typeof (error as ClientError).message === 'string';
 }
 
-function forwardedHeaders(headers: StompHeaders): [string, string][] {
-  const out: [string, string][] = [];
-  for (const entry of headers) if (!FRAME_HEADERS.has(entry[0])) out.push(entry);
-  return out;
-}
-
 function messageHeaders(destination: string, message: BrokerMessage, version: StompVersion): [string, string][] {
   const out: [string, string][] = [['destination', destination]];
   for (const entry of message.headers) {
-    if (FRAME_HEADERS.has(entry[0])) continue;
+    if (!isApplicationHeader(entry[0])) continue;
     // STOMP 1.0 has no escaping: a header it cannot carry is left out rather than allowed to break the frame.
     if (version === '1.0' && !encodableWithoutEscapes(entry)) continue;
     out.push(entry);

@@ -12,9 +12,12 @@ const SESSION_MARK = '-user';
  * Outside /topic and /queue so that no client can address it, and reserved on top of that.
  */
 export const USER_BROADCAST_DESTINATION = '/system/user-broadcast';
-/** Headers the broadcast carries (and that are stripped before the per-session publish). */
-export const USER_TARGET_HEADER = 'x-user-target';
-export const USER_DESTINATION_HEADER = 'x-user-destination';
+/**
+ * Headers the broadcast carries (and that are stripped before the per-session publish). Application
+ * header names (application-headers.ts), so that they travel through the relay like any other.
+ */
+export const USER_TARGET_HEADER = 'user-target';
+export const USER_DESTINATION_HEADER = 'user-destination';
 
 /** A broker destination with a session suffix at its end: `/queue/<anything>-user<id>`. */
 const SESSION_DESTINATION = /^\/queue\/.+-user[^/]+$/s;

@@ -237,7 +237,7 @@ export function brokerContract(
         const headers: [string, string][] = [
           ['content-type', 'application/octet-stream'],
           ['chat-id', '42'],
-          ['x-note', 'colon: and \\ backslash'],
+          ['note', 'colon: and \\ backslash'],
         ];
         broker.publish(createMessage(a, binary, headers));
         broker.publish(createMessage(a, '{"text":"héllo ✓"}', [['content-type', 'application/json']]));
