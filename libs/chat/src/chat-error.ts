@@ -1,3 +1,5 @@
+import { StompClientError } from '@app/stomp';
+
 /**
  * The one catalogue of chat error codes. Every door maps the same code the same way: HTTP answers
  * `status` with `{"error": code, "message"}`, STOMP sends `{"error","message"}` to /user/queue/errors,
@@ -20,15 +22,15 @@ export const CHAT_ERRORS = {
 export type ChatErrorCode = keyof typeof CHAT_ERRORS;
 
 /** A chat failure that is the client's business: a stable code, one sentence, an HTTP status. */
-export class ChatError extends Error {
+export class ChatError extends StompClientError {
   override readonly name = 'ChatError';
   readonly status: number;
 
   constructor(
-    readonly code: ChatErrorCode,
+    override readonly code: ChatErrorCode,
     message: string = CHAT_ERRORS[code].message,
   ) {
-    super(message);
+    super(code, message);
     this.status = CHAT_ERRORS[code].status;
   }
 

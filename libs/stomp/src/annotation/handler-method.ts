@@ -1,4 +1,5 @@
 import { DestinationPattern } from './destination-pattern';
+import type { InvokeHandler } from './handler-invoker';
 import type { ParamSpec, SendToUserOptions } from './routing.decorators';
 
 export type ErrorType = abstract new (...args: never[]) => unknown;
@@ -24,6 +25,8 @@ export interface HandlerMethod {
   sendToUser?: { destination: string } & Required<SendToUserOptions>;
   /** The class's own exception handlers, tried before the advice ones. */
   exceptionHandlers: ExceptionHandlerMethod[];
+  /** The method wrapped in Nest's pipeline (guards, interceptors, pipes, filters). */
+  invoke: InvokeHandler;
 }
 
 /** Handlers of one kind: literal destinations in a Map, patterns tried in declaration order. */

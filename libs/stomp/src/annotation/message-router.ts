@@ -1,10 +1,12 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { DiscoveryService, ExternalContextCreator, MetadataScanner } from '@nestjs/core';
 import type { StompHeaders } from '@app/stomp-codec';
 import { MessagingTemplate } from '@app/messaging';
 import type { SessionContext } from '@app/stomp-session';
 import { DestinationPattern } from './destination-pattern';
 import { HandlerTable, type ExceptionHandlerMethod, type HandlerMethod } from './handler-method';
+import { clientErrorOf } from './client-error';
+import { createInvoker } from './handler-invoker';
 import { convertPayload } from './payload-converter';
 import {
   CONTROLLER_ADVICE,
@@ -29,12 +31,6 @@ interface Invocation {
   subscriptionId?: string;
 }
 
-/** Anything thrown that carries a stable `code` is the client's fault and safe to show. */
-interface CodedError {
-  code: string;
-  message: string;
-}
-
 /**
  * Spring's SimpAnnotationMethodMessageHandler for Nest: finds @MessageMapping / @SubscribeMapping methods on
  * every provider and controller (as Nest finds its own gateways), and dispatches `/app` frames to them.
@@ -50,6 +46,7 @@ export class MessageRouter implements OnModuleInit {
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly template: MessagingTemplate,
+    private readonly contexts: ExternalContextCreator,
   ) {}
 
   onModuleInit(): void {
@@ -68,6 +65,8 @@ export class MessageRouter implements OnModuleInit {
     const names = this.scanner.getAllMethodNames(proto);
     const exceptionHandlers = names.flatMap((name) => this.exceptionHandler(instance, proto, name) ?? []);
     if (Reflect.getMetadata(CONTROLLER_ADVICE, proto.constructor)) this.advice.push(...exceptionHandlers);
+    // A class-level @MessageMapping is a prefix for every mapping of the class (Spring's type-level mapping).
+    const prefix: string = Reflect.getMetadata(MESSAGE_MAPPING, proto.constructor) ?? '';
     for (const name of names) {
       for (const [key, kind, table] of [
         [MESSAGE_MAPPING, 'message', this.messages],
@@ -75,9 +74,9 @@ export class MessageRouter implements OnModuleInit {
       ] as const) {
         const destination: string | undefined = Reflect.getMetadata(key, proto, name);
         if (destination === undefined) continue;
-        table.add({
+        const handler: HandlerMethod = {
           kind,
-          pattern: new DestinationPattern(destination),
+          pattern: new DestinationPattern(joinPrefix(prefix, destination)),
           instance,
           name,
           method: (proto as Record<string, (...args: unknown[]) => unknown>)[name]!,
@@ -86,7 +85,10 @@ export class MessageRouter implements OnModuleInit {
           sendTo: Reflect.getMetadata(SEND_TO, proto, name),
           sendToUser: Reflect.getMetadata(SEND_TO_USER, proto, name),
           exceptionHandlers,
-        });
+          invoke: () => Promise.reject(new Error('not ready')),
+        };
+        handler.invoke = createInvoker(this.contexts, handler);
+        table.add(handler);
       }
     }
   }
@@ -116,10 +118,9 @@ export class MessageRouter implements OnModuleInit {
     inv.variables = found.variables;
     const { handler } = found;
     try {
-      const args = await Promise.all(handler.params.length === 0 && handler.paramTypes.length > 0
-        ? [convertPayload(inv.body, handler.paramTypes[0])]
-        : this.arguments(handler.params, handler.paramTypes, inv, undefined));
-      const result = await handler.method.apply(handler.instance, args);
+      const result = await handler.invoke(inv.ctx, {
+        destination: inv.destination, headers: inv.headers, body: inv.body, variables: inv.variables, subscriptionId: inv.subscriptionId,
+      });
       this.handleReturn(handler, inv, result);
       return true;
     } catch (error) {
@@ -159,11 +160,9 @@ export class MessageRouter implements OnModuleInit {
         error = second;
       }
     }
-    if (!isCoded(error)) this.logger.error(`handler ${handler.name} for ${inv.destination} failed`, (error as Error)?.stack);
-    const body = isCoded(error)
-      ? { error: error.code, message: error.message }
-      : { error: 'internal-error', message: 'The server could not handle this message.' };
-    this.reportError(inv.ctx, withReceipt(inv, body));
+    const known = clientErrorOf(error);
+    if (!known) this.logger.error(`handler ${handler.name} for ${inv.destination} failed`, (error as Error)?.stack);
+    this.reportError(inv.ctx, withReceipt(inv, known ?? { error: 'internal-error', message: 'The server could not handle this message.' }));
   }
 
   private arguments(params: ParamSpec[], types: unknown[], inv: Invocation, error: unknown): unknown[] {
@@ -195,9 +194,9 @@ export class MessageRouter implements OnModuleInit {
   }
 }
 
-function isCoded(error: unknown): error is CodedError {
-  return typeof error === 'object' && error !== null && typeof (error as CodedError).code === 'string'
-    && typeof (error as CodedError).message === 'string';
+function joinPrefix(prefix: string, destination: string): string {
+  if (!prefix) return destination;
+  return `${prefix.replace(/\/+$/, '')}/${destination.replace(/^\/+/, '')}`.replace(/\/+$/, '') || '/';
 }
 
 function withReceipt(inv: Invocation, body: { error: string; message: string }): { error: string; message: string; receiptId?: string } {

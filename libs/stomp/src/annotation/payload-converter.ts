@@ -1,12 +1,10 @@
 import { plainToInstance } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
+import { StompClientError } from './client-error';
 
 /** A payload that could not be read or did not validate; `code` is stable, `message` is for people. */
-export class MessagePayloadError extends Error {
+export class MessagePayloadError extends StompClientError {
   override readonly name = 'MessagePayloadError';
-  constructor(readonly code: string, message: string) {
-    super(message);
-  }
 }
 
 const PLAIN_TYPES: ReadonlySet<unknown> = new Set([Object, undefined, Array]);
@@ -17,15 +15,23 @@ const PLAIN_TYPES: ReadonlySet<unknown> = new Set([Object, undefined, Array]);
  * `{ context: { code: 'invalid-text' } }` on a constraint.
  */
 export async function convertPayload(body: Buffer, type: unknown): Promise<unknown> {
+  return validatePayload(parsePayload(body, type), type);
+}
+
+/** Step one: the body as the parameter's raw type (Buffer, string) or parsed JSON. */
+export function parsePayload(body: Buffer, type: unknown): unknown {
   if (type === Buffer) return body;
   if (type === String) return body.toString('utf8');
-  let json: unknown;
   try {
-    json = JSON.parse(body.toString('utf8'));
+    return JSON.parse(body.toString('utf8'));
   } catch {
     throw new MessagePayloadError('bad-json', 'The message body is not valid JSON.');
   }
-  if (PLAIN_TYPES.has(type) || typeof type !== 'function') return json;
+}
+
+/** Step two: parsed JSON as an instance of a DTO class, validated; other types pass through. */
+export async function validatePayload(json: unknown, type: unknown): Promise<unknown> {
+  if (PLAIN_TYPES.has(type) || typeof type !== 'function' || type === Buffer || type === String) return json;
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new MessagePayloadError('bad-json', 'The message body must be a JSON object.');
   }

@@ -26,6 +26,8 @@ export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpErrorFilter');
 
   catch(exception: unknown, host: ArgumentsHost): void {
+    // Global filters also wrap STOMP message handlers; their errors are the message router's to report.
+    if (host.getType() !== 'http') throw exception;
     const res = host.switchToHttp().getResponse<ServerResponse>();
     const [status, body] = this.map(exception);
     if (res.headersSent) {
