@@ -54,7 +54,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['libs/config/**', '**/*.spec.ts', '**/*-spec.ts', 'test/**', 'bench/**', 'fuzz/**', 'scripts/**', 'apps/web/**', '**/*.mjs'],
+    files: ['libs/config/**', 'apps/greeting/**', '**/*.spec.ts', '**/*-spec.ts', 'test/**', 'bench/**', 'fuzz/**', 'scripts/**', 'apps/web/**', '**/*.mjs'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   ...layerRules,

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { DiscoveryService, ExternalContextCreator, MetadataScanner } from '@nestjs/core';
 import type { StompHeaders } from '@app/stomp-codec';
 import { MessagingTemplate } from '@app/messaging';
@@ -20,7 +20,18 @@ import {
 } from './routing.decorators';
 
 export const APP_PREFIX = '/app';
-const ERRORS_QUEUE = '/queue/errors';
+
+/** Provider token: where the router listens and reports (the broker module fills it from its options). */
+export const ROUTING_OPTIONS = Symbol('RoutingOptions');
+export interface RoutingOptions {
+  /** Default `/app`. */
+  applicationPrefix: string;
+  /** Per-session error destination (Spring's @SendToUser("/queue/errors")); default `/queue/errors`. */
+  errorDestination: string;
+  /** Where a handler's return value goes without @SendTo: this + the mapping (Spring: `/topic`). */
+  defaultBrokerPrefix: string;
+}
+const DEFAULT_ROUTING: RoutingOptions = { applicationPrefix: APP_PREFIX, errorDestination: '/queue/errors', defaultBrokerPrefix: '/topic' };
 
 interface Invocation {
   ctx: SessionContext;
@@ -47,7 +58,12 @@ export class MessageRouter implements OnModuleInit {
     private readonly scanner: MetadataScanner,
     private readonly template: MessagingTemplate,
     private readonly contexts: ExternalContextCreator,
-  ) {}
+    @Optional() @Inject(ROUTING_OPTIONS) routing?: RoutingOptions,
+  ) {
+    this.routing = { ...DEFAULT_ROUTING, ...routing };
+  }
+
+  private readonly routing: RoutingOptions;
 
   onModuleInit(): void {
     const wrappers = [...this.discovery.getProviders(), ...this.discovery.getControllers()];
@@ -105,11 +121,12 @@ export class MessageRouter implements OnModuleInit {
 
   /** Sends `{error, message, receiptId?}` to the session's `/user/queue/errors`. */
   reportError(ctx: SessionContext, error: { error: string; message: string; receiptId?: string }): void {
-    this.template.convertAndSendToSession(ctx.sessionId, ERRORS_QUEUE, error);
+    this.template.convertAndSendToSession(ctx.sessionId, this.routing.errorDestination, error);
   }
 
   private async dispatch(table: HandlerTable, inv: Invocation): Promise<boolean> {
-    const lookup = inv.destination.startsWith(APP_PREFIX + '/') ? inv.destination.slice(APP_PREFIX.length) : undefined;
+    const prefix = this.routing.applicationPrefix;
+    const lookup = inv.destination.startsWith(prefix + '/') ? inv.destination.slice(prefix.length) : undefined;
     const found = lookup === undefined ? undefined : table.find(lookup);
     if (!found) {
       this.reportError(inv.ctx, withReceipt(inv, { error: 'no-handler', message: `Nothing handles ${inv.destination}.` }));
@@ -138,7 +155,7 @@ export class MessageRouter implements OnModuleInit {
       return inv.ctx.sendToSubscription(inv.subscriptionId, message);
     }
     // Spring's default: the broker destination named like the mapping, under /topic.
-    this.template.convertAndSend('/topic' + inv.destination.slice(APP_PREFIX.length), result as object);
+    this.template.convertAndSend(this.routing.defaultBrokerPrefix + inv.destination.slice(this.routing.applicationPrefix.length), result as object);
   }
 
   private sendToUser(ctx: SessionContext, destination: string, broadcast: boolean, payload: unknown): void {
@@ -154,7 +171,7 @@ export class MessageRouter implements OnModuleInit {
       try {
         const result = await eh.method.apply(eh.instance, await Promise.all(this.arguments(eh.params, [], inv, error)));
         if (result === undefined) return;
-        const target = eh.sendToUser ?? { destination: ERRORS_QUEUE, broadcast: false };
+        const target = eh.sendToUser ?? { destination: this.routing.errorDestination, broadcast: false };
         return this.sendToUser(inv.ctx, target.destination, target.broadcast, result);
       } catch (second) {
         error = second;

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   Catch, Injectable, Module, UseFilters, UseGuards, UseInterceptors, UsePipes, ValidationPipe,
-  type ArgumentsHost, type CallHandler, type CanActivate, type ExceptionFilter, type ExecutionContext, type INestApplicationContext,
+  type CallHandler, type CanActivate, type ExceptionFilter, type ExecutionContext, type INestApplicationContext,
   type NestInterceptor,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';

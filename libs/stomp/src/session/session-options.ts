@@ -5,8 +5,13 @@ export interface SessionOptions {
   maxSubscriptions: number;
   /** Time from transport open to the CONNECT frame. */
   connectTimeoutMs: number;
-  /** Heart-beat interval the server proposes for both directions (0 = none). */
+  /** Heart-beat interval the server proposes to send (0 = none), and to receive (default: the same). */
   heartbeatMs: number;
+  heartbeatReceiveMs?: number;
+  /** SENDs and SUBSCRIBEs here go to the application (message handlers). */
+  applicationPrefix: string;
+  /** Destinations the broker fans out. */
+  brokerPrefixes: readonly string[];
   /** Unsent bytes, and time the queue may stay non-empty, before a slow client is dropped. */
   sendBufferBytes: number;
   sendTimeLimitMs: number;
@@ -28,6 +33,8 @@ export const DEFAULT_SESSION_OPTIONS: SessionOptions = {
   maxSubscriptions: 128,
   connectTimeoutMs: 10_000,
   heartbeatMs: 10_000,
+  applicationPrefix: '/app',
+  brokerPrefixes: ['/topic', '/queue'],
   sendBufferBytes: 512 * 1024,
   sendTimeLimitMs: 10_000,
   rateLimitPerSec: 20,

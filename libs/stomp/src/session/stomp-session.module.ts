@@ -10,13 +10,14 @@ import { DEFAULT_SESSION_OPTIONS, SESSION_OPTIONS, type SessionOptions } from '.
  */
 @Module({})
 export class StompSessionModule {
-  static forRoot(options: { imports: ModuleMetadata['imports']; session?: Partial<SessionOptions> }): DynamicModule {
+  /** `optionsProvided`: SESSION_OPTIONS comes from elsewhere (StompBrokerModule) rather than `session`. */
+  static forRoot(options: { imports: ModuleMetadata['imports']; session?: Partial<SessionOptions>; optionsProvided?: boolean }): DynamicModule {
     return {
       module: StompSessionModule,
       global: true,
       imports: options.imports,
       providers: [
-        { provide: SESSION_OPTIONS, useValue: { ...DEFAULT_SESSION_OPTIONS, ...options.session } satisfies SessionOptions },
+        ...(options.optionsProvided ? [] : [{ provide: SESSION_OPTIONS, useValue: { ...DEFAULT_SESSION_OPTIONS, ...options.session } satisfies SessionOptions }]),
         StompSessionFactory,
         { provide: STOMP_ENDPOINT, useExisting: StompSessionFactory },
       ],

@@ -89,6 +89,18 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     this.connectTimer.unref();
   }
 
+  private get receiveHeartbeatMs(): number {
+    return this.options.heartbeatReceiveMs ?? this.options.heartbeatMs;
+  }
+
+  private isApplicationDestination(destination: string): boolean {
+    return destination.startsWith(this.options.applicationPrefix + '/');
+  }
+
+  private isBrokerDestination(destination: string): boolean {
+    return this.options.brokerPrefixes.some((prefix) => destination.startsWith(prefix + '/'));
+  }
+
   get transport(): string {
     return this.connection.transport;
   }
@@ -169,7 +181,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     this.decoder.version = version;
     let beats: { sendEveryMs: number; expectEveryMs: number };
     try {
-      beats = negotiateHeartbeat(frame.headers.get('heart-beat'), this.options.heartbeatMs, this.options.heartbeatMs);
+      beats = negotiateHeartbeat(frame.headers.get('heart-beat'), this.options.heartbeatMs, this.receiveHeartbeatMs);
     } catch {
       return this.fail('malformed heart-beat header', 'heart-beat must be two non-negative integers: cx,cy.', frame);
     }
@@ -188,10 +200,9 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     if (this.state !== 'authenticating') return;
     this.principal = principal;
     this.state = 'connected';
-    const hb = this.options.heartbeatMs;
     const headers: [string, string][] = [
       ['version', this.version],
-      ['heart-beat', `${hb},${hb}`],
+      ['heart-beat', `${this.options.heartbeatMs},${this.receiveHeartbeatMs}`],
       ['server', this.options.serverName],
       ['session', this.sessionId],
     ];
@@ -219,7 +230,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
       this.deps.metrics.rateLimited();
       return this.reportError({ error: 'rate-limited', message: 'You are sending messages too fast; slow down.' }, receiptId);
     }
-    if (destination.startsWith('/app/')) {
+    if (this.isApplicationDestination(destination)) {
       this.settle(
         () => this.deps.app.handleSend(this, destination, frame.headers, frame.body),
         (ok) => ok && this.receipt(frame),
@@ -230,7 +241,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
       );
       return;
     }
-    if (isBrokerDestination(destination) && !this.deps.users.isPrivate(destination)) {
+    if (this.isBrokerDestination(destination) && !this.deps.users.isPrivate(destination)) {
       const refusal = this.deps.app.checkBrokerSend(this, destination);
       if (refusal) return this.reportError(refusal, receiptId);
       // createMessage keeps only application headers (#10): the same for the simple broker and the relay.
@@ -254,7 +265,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     if (!ACK_MODES.has(ack)) return this.fail('invalid ack mode', 'ack must be auto, client or client-individual.', frame);
     const record: SubscriptionRecord = { id, destination, ack: ack as AckMode, templateKey: `stomp/${this.version}/${destination}` };
 
-    if (destination.startsWith('/app/')) {
+    if (this.isApplicationDestination(destination)) {
       this.subscriptions.set(id, record);
       this.settle(
         () => this.deps.app.handleSubscribe(this, id, destination, frame.headers),
@@ -273,7 +284,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
       return this.fail('forbidden destination', error instanceof Error ? error.message : `Cannot subscribe to ${destination}.`, frame);
     }
     const target = userTarget ?? destination;
-    if (userTarget === undefined && (!isBrokerDestination(destination) || this.deps.users.isPrivate(destination))) {
+    if (userTarget === undefined && (!this.isBrokerDestination(destination) || this.deps.users.isPrivate(destination))) {
       return this.fail('forbidden destination', `Cannot subscribe to ${destination}.`, frame);
     }
     try {
@@ -516,10 +527,6 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
 }
 
 const HEARTBEAT = Buffer.from('\n');
-
-function isBrokerDestination(destination: string): boolean {
-  return destination.startsWith('/topic/') || destination.startsWith('/queue/');
-}
 
 function isClientError(error: unknown): error is ClientError {
   return typeof error === 'object' && error !== null && typeof (error as ClientError).error === 'string'

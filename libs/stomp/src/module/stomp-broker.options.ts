@@ -1,0 +1,57 @@
+import type { SessionOptions } from '@app/stomp-session';
+import type { StompRelayOptions } from '@app/broker-relay';
+
+/** One STOMP endpoint: Spring's `registry.addEndpoint(path)`, with `.withSockJS()` as `sockjs: true`. */
+export interface StompEndpointOptions {
+  path: string;
+  /** SockJS fallback under the same path (every SockJS transport); default true. */
+  sockjs?: boolean;
+}
+
+/**
+ * Everything the broker library is configured by (Spring's WebSocketMessageBrokerConfigurer). Each field
+ * has a documented default; nothing is read from the environment.
+ */
+export interface StompBrokerOptions {
+  /** Default `[{ path: '/chat', sockjs: true }]`. `[]` when the application serves the endpoints itself. */
+  endpoints?: StompEndpointOptions[];
+  /** Destinations that go to @MessageMapping handlers. Default `/app` (one prefix). */
+  applicationDestinationPrefix?: string;
+  /** Destinations the broker fans out. Default `['/topic', '/queue']`. */
+  brokerDestinationPrefixes?: string[];
+  /** Relay `/topic` and `/queue` to an external STOMP broker (RabbitMQ); omitted: the in-process simple broker. */
+  relay?: StompRelayOptions;
+  /** Where a handler's failure goes for the sending session (under the user prefix). Default `/queue/errors`. */
+  errorDestination?: string;
+  /** Heart-beats the server offers, in ms: [send, receive]. Default [10000, 10000]; 0 = none. */
+  heartbeat?: [send: number, receive: number];
+  /** Frame and session limits (frame bytes, headers, subscriptions, rate, slow consumers...). */
+  limits?: Partial<Omit<SessionOptions, 'heartbeatMs' | 'heartbeatReceiveMs'>>;
+  /** `'*'`, or origins allowed beside the server's own. Default: the server's own origin only. */
+  allowedOrigins?: '*' | string[];
+}
+
+export interface ResolvedStompBrokerOptions {
+  endpoints: Required<StompEndpointOptions>[];
+  applicationDestinationPrefix: string;
+  brokerDestinationPrefixes: string[];
+  relay?: StompRelayOptions;
+  errorDestination: string;
+  session: Partial<SessionOptions>;
+  allowedOrigins: '*' | ReadonlySet<string>;
+}
+
+export const STOMP_BROKER_OPTIONS = Symbol('StompBrokerOptions');
+
+export function resolveOptions(options: StompBrokerOptions): ResolvedStompBrokerOptions {
+  const [send, receive] = options.heartbeat ?? [10_000, 10_000];
+  return {
+    endpoints: (options.endpoints ?? [{ path: '/chat' }]).map((e) => ({ path: e.path, sockjs: e.sockjs ?? true })),
+    applicationDestinationPrefix: options.applicationDestinationPrefix ?? '/app',
+    brokerDestinationPrefixes: options.brokerDestinationPrefixes ?? ['/topic', '/queue'],
+    relay: options.relay,
+    errorDestination: options.errorDestination ?? '/queue/errors',
+    session: { ...options.limits, heartbeatMs: send, heartbeatReceiveMs: receive },
+    allowedOrigins: options.allowedOrigins === '*' ? '*' : new Set(options.allowedOrigins ?? []),
+  };
+}
