@@ -21,6 +21,8 @@ export interface ChatPageOptions {
   transport: string;
   viewport?: { width: number; height: number };
   colorScheme?: 'light' | 'dark';
+  /** For a self-signed certificate (the deployment topology's proxy). */
+  ignoreHTTPSErrors?: boolean;
 }
 
 /**
@@ -41,7 +43,11 @@ export class ChatPage {
 
   /** A fresh browser profile (own storage, own connections), so two pages are two users. */
   static async open(browser: Browser, url: string, opts: ChatPageOptions): Promise<ChatPage> {
-    const context = await browser.newContext({ viewport: opts.viewport ?? DESKTOP, colorScheme: opts.colorScheme ?? 'light' });
+    const context = await browser.newContext({
+      viewport: opts.viewport ?? DESKTOP,
+      colorScheme: opts.colorScheme ?? 'light',
+      ignoreHTTPSErrors: opts.ignoreHTTPSErrors ?? false,
+    });
     context.setDefaultTimeout(15_000);
     const chat = new ChatPage(context, await context.newPage());
     await chat.page.goto(url);
@@ -49,7 +55,7 @@ export class ChatPage {
     return chat;
   }
 
-  async join(opts: Omit<ChatPageOptions, 'viewport' | 'colorScheme'>): Promise<void> {
+  async join(opts: Omit<ChatPageOptions, 'viewport' | 'colorScheme' | 'ignoreHTTPSErrors'>): Promise<void> {
     await this.field('Name').fill(opts.name);
     await this.field('Room').fill(opts.room);
     await this.page.getByRole('combobox', { name: 'Transport', exact: true }).selectOption(opts.transport);
