@@ -1,7 +1,10 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-/** The command line every fuzzer here shares: --runs, --seed, --max-ms, --corpus, --artifacts (+ its own switches). */
+/**
+ * The command line every fuzzer here shares: --runs, --seed, --max-ms, --corpus, --artifacts (+ its own
+ * boolean switches, and its own non-negative integer options with their defaults).
+ */
 export interface FuzzOptions {
   runs: number;
   seed: number;
@@ -9,9 +12,15 @@ export interface FuzzOptions {
   corpus: string;
   artifacts: string;
   switches: ReadonlySet<string>;
+  counts: Readonly<Record<string, number>>;
 }
 
-export function fuzzOptions(argv: string[], defaultCorpus: string, switches: string[] = []): FuzzOptions {
+export function fuzzOptions(
+  argv: string[],
+  defaultCorpus: string,
+  switches: string[] = [],
+  counts: Record<string, number> = {},
+): FuzzOptions {
   const { values: parsed } = parseArgs({
     args: argv,
     strict: true,
@@ -22,6 +31,7 @@ export function fuzzOptions(argv: string[], defaultCorpus: string, switches: str
       corpus: { type: 'string', default: defaultCorpus },
       artifacts: { type: 'string', default: 'fuzz-artifacts' },
       ...Object.fromEntries(switches.map((s) => [s, { type: 'boolean' as const, default: false }])),
+      ...Object.fromEntries(Object.entries(counts).map(([name, n]) => [name, { type: 'string' as const, default: String(n) }])),
     },
   });
   const values = parsed as Record<string, string | boolean | undefined>;
@@ -37,5 +47,6 @@ export function fuzzOptions(argv: string[], defaultCorpus: string, switches: str
     corpus: resolve(String(values.corpus)),
     artifacts: resolve(String(values.artifacts)),
     switches: new Set(switches.filter((s) => values[s] === true)),
+    counts: Object.fromEntries(Object.keys(counts).map((name) => [name, number(name)])),
   };
 }
