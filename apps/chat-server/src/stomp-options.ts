@@ -12,5 +12,6 @@ export function sessionOptionsFrom(config: AppConfig): Partial<SessionOptions> {
     sendTimeLimitMs: config.SEND_TIME_LIMIT_MS,
     rateLimitPerSec: config.RATE_LIMIT_PER_SEC,
     rateLimitBurst: config.RATE_LIMIT_BURST,
+    maxTransactionBytes: config.MAX_TRANSACTION_BYTES,
   };
 }

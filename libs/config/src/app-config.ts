@@ -65,6 +65,10 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(100)
   SEND_TIME_LIMIT_MS = 10_000;
 
+  /** Bytes (headers and bodies) the open transactions of one session may hold until COMMIT or ABORT. */
+  @Transform(toInt) @IsInt() @Min(1024) @Max(1024 * 1024 * 1024)
+  MAX_TRANSACTION_BYTES = 1024 * 1024;
+
   @Transform(toInt) @IsInt() @Min(0)
   RATE_LIMIT_PER_SEC = 20;
 

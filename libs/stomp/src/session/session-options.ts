@@ -21,6 +21,8 @@ export interface SessionOptions {
   /** Open transactions per session, and frames buffered per transaction. */
   maxTransactions: number;
   maxTransactionFrames: number;
+  /** Bytes (headers and bodies) all open transactions of one session may hold together. */
+  maxTransactionBytes: number;
   /** `server` header of CONNECTED. */
   serverName: string;
 }
@@ -41,6 +43,7 @@ export const DEFAULT_SESSION_OPTIONS: SessionOptions = {
   rateLimitBurst: 40,
   maxTransactions: 16,
   maxTransactionFrames: 1_000,
+  maxTransactionBytes: 1024 * 1024,
   serverName: 'stomp-chat/0.1',
 };
 

@@ -4,15 +4,13 @@ import {
   StompDecoder,
   createMessageTemplate,
   encodeFrame,
-  encodeHeaderLine,
-  usesEscaping,
   negotiateHeartbeat,
   negotiateVersion,
   type MessageTemplate,
   type StompFrame,
   type StompVersion,
 } from '@app/stomp-codec';
-import { createMessage, isApplicationHeader, type BrokerMessage, type BrokerPort, type Subscriber } from '@app/messaging';
+import { createMessage, type BrokerMessage, type BrokerPort, type Subscriber } from '@app/messaging';
 import type { Connection } from './connection.port';
 import type { SessionHandle } from './stomp-endpoint.port';
 import type { ClientError, Principal, SessionContext, StompApplication } from './stomp-application.port';
@@ -20,6 +18,8 @@ import type { SessionOptions, UserDestinationResolver } from './session-options'
 import { StompEvents, type SessionEventSink } from './session-events';
 import { HeartbeatMonitor } from './heartbeat-monitor';
 import { TokenBucket } from './token-bucket';
+import { TransactionBuffer } from './transaction-buffer';
+import { isEncodable, messageHeaders } from './message-headers';
 import { CloseCode, type SessionMetrics } from './session-metrics';
 
 export interface SessionDeps {
@@ -63,7 +63,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
   private state: State = 'awaiting-connect';
   private readonly decoder: StompDecoder;
   private readonly subscriptions = new Map<string, SubscriptionRecord>();
-  private readonly transactions = new Map<string, StompFrame[]>();
+  private readonly transactions: TransactionBuffer;
   private readonly heartbeat: HeartbeatMonitor;
   private readonly bucket: TokenBucket;
   private readonly connectTimer: NodeJS.Timeout;
@@ -82,6 +82,9 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
       () => this.fail('heart-beat timeout', 'No data from the client within the negotiated heart-beat interval.', undefined, 'heartbeat-timeout'),
     );
     this.bucket = new TokenBucket(options.rateLimitPerSec, options.rateLimitBurst);
+    this.transactions = new TransactionBuffer({
+      maxTransactions: options.maxTransactions, maxFrames: options.maxTransactionFrames, maxBytes: options.maxTransactionBytes,
+    });
     this.connectTimer = setTimeout(
       () => this.fail('CONNECT timeout', `No CONNECT frame within ${options.connectTimeoutMs} ms.`, undefined, 'connect-timeout'),
       options.connectTimeoutMs,
@@ -224,12 +227,15 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
   private onSend(frame: StompFrame, committing: boolean): void {
     const destination = frame.headers.get('destination');
     if (!destination) return this.fail('missing destination header', 'SEND requires a destination header.', frame);
-    if (!committing && this.enlist(frame)) return;
     const receiptId = frame.headers.get('receipt');
-    if (!this.bucket.take()) {
+    const tx = committing ? undefined : frame.headers.get('transaction');
+    if (tx !== undefined && !this.transactions.has(tx)) return this.fail('unknown transaction', `Transaction ${tx} was not begun.`, frame);
+    // A SEND pays its token when it arrives, enlisted or not; a COMMIT replays what was paid for (#10).
+    if (!committing && !this.bucket.take()) {
       this.deps.metrics.rateLimited();
       return this.reportError({ error: 'rate-limited', message: 'You are sending messages too fast; slow down.' }, receiptId);
     }
+    if (tx !== undefined) return this.enlist(tx, frame);
     if (this.isApplicationDestination(destination)) {
       this.settle(
         () => this.deps.app.handleSend(this, destination, frame.headers, frame.body),
@@ -311,7 +317,8 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     const required = this.version === '1.2' ? ['id'] : this.version === '1.1' ? ['message-id', 'subscription'] : ['message-id'];
     const missing = required.find((h) => !frame.headers.has(h));
     if (missing) return this.fail(`missing ${missing} header`, `${frame.command} requires a ${missing} header.`, frame);
-    if (!committing && this.enlist(frame)) return;
+    const tx = committing ? undefined : frame.headers.get('transaction');
+    if (tx !== undefined) return this.enlist(tx, frame);
     // The simple broker delivers once and keeps no unacknowledged copies (as Spring's): ACK/NACK only confirm.
     this.receipt(frame);
   }
@@ -319,11 +326,8 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
   private onBegin(frame: StompFrame): void {
     const tx = frame.headers.get('transaction');
     if (!tx) return this.fail('missing transaction header', 'BEGIN requires a transaction header.', frame);
-    if (this.transactions.has(tx)) return this.fail('transaction already started', `Transaction ${tx} is already open.`, frame);
-    if (this.transactions.size >= this.options.maxTransactions) {
-      return this.fail('too many transactions', `A session may hold at most ${this.options.maxTransactions} open transactions.`, frame);
-    }
-    this.transactions.set(tx, []);
+    const refusal = this.transactions.begin(tx);
+    if (refusal) return this.fail(refusal.message, refusal.detail, frame);
     this.receipt(frame);
   }
 
@@ -347,29 +351,18 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     this.close(CloseCode.Normal, 'disconnect', 'disconnect');
   }
 
-  /** Buffers a SEND/ACK/NACK of a transaction; true when the frame was taken (or refused). */
-  private enlist(frame: StompFrame): boolean {
-    const tx = frame.headers.get('transaction');
-    if (tx === undefined) return false;
-    const frames = this.transactions.get(tx);
-    if (!frames) {
-      this.fail('unknown transaction', `Transaction ${tx} was not begun.`, frame);
-      return true;
-    }
-    if (frames.push(frame) > this.options.maxTransactionFrames) {
-      this.fail('transaction too large', `A transaction may hold at most ${this.options.maxTransactionFrames} frames.`, frame);
-      return true;
-    }
+  /** Holds a SEND/ACK/NACK until its transaction ends; past a limit the session ends instead. */
+  private enlist(tx: string, frame: StompFrame): void {
+    const refusal = this.transactions.enlist(tx, frame);
+    if (refusal) return this.fail(refusal.message, refusal.detail, frame);
     this.receipt(frame);
-    return true;
   }
 
   private takeTransaction(frame: StompFrame): StompFrame[] | undefined {
     const tx = frame.headers.get('transaction');
     if (!tx) return void this.fail('missing transaction header', `${frame.command} requires a transaction header.`, frame);
-    const frames = this.transactions.get(tx);
+    const frames = this.transactions.take(tx);
     if (!frames) return void this.fail('unknown transaction', `Transaction ${tx} was not begun.`, frame);
-    this.transactions.delete(tx);
     return frames;
   }
 
@@ -531,28 +524,4 @@ const HEARTBEAT = Buffer.from('\n');
 function isClientError(error: unknown): error is ClientError {
   return typeof error === 'object' && error !== null && typeof (error as ClientError).error === 'string'
     && typeof (error as ClientError).message === 'string';
-}
-
-function messageHeaders(destination: string, message: BrokerMessage, version: StompVersion): [string, string][] {
-  const out: [string, string][] = [['destination', destination]];
-  for (const entry of message.headers) {
-    if (!isApplicationHeader(entry[0])) continue;
-    // STOMP 1.0 has no escaping: a header it cannot carry is left out rather than allowed to break the frame.
-    if (version === '1.0' && !encodableWithoutEscapes(entry)) continue;
-    out.push(entry);
-  }
-  return out;
-}
-
-function isEncodable(command: string, name: string, value: string, version: StompVersion): boolean {
-  try {
-    encodeHeaderLine(name, value, usesEscaping(command, version) ? (version as '1.1' | '1.2') : undefined);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function encodableWithoutEscapes([name, value]: [string, string]): boolean {
-  return name.length > 0 && !/[:\r\n]/.test(name) && !/[\r\n]/.test(value);
 }
