@@ -104,6 +104,6 @@ describe('MAX_CONNECTIONS_PER_IP on every door of the real server', () => {
     assert.equal((await postMessage(server.url, 'quiet', { from: 'q', text: 'hello' }, '127.0.0.5')).status, 201);
     const stored = JSON.parse((await http(`${server.url}/api/rooms/flood/messages?limit=500`)).text) as unknown[];
     assert.equal(stored.length, statuses.filter((s) => s === 201).length, 'refused posts stored nothing');
-    assert.ok((await metric(server.url, 'chat_rate_limited_messages_total{transport="rest"}')) >= 1);
+    assert.ok((await metric(server.url, 'chat_rate_limited_messages_total{door="rest",protocol="http"}')) >= 1);
   });
 });

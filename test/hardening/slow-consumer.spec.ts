@@ -68,7 +68,7 @@ describe('a subscriber that stops reading', () => {
       publisher.send(f('SEND', { destination: '/topic/shared' }, JSON.stringify({ seq: seq++, at: performance.now() })));
     }, 1000 / PUBLISH_PER_SEC);
     const watch = (async () => {
-      await eventually(async () => ((await metric(server.url, 'chat_slow_consumer_disconnects_total{transport="stomp"}')) >= 1 ? true : undefined), 20_000, 'the slow consumer to be dropped');
+      await eventually(async () => ((await metric(server.url, 'chat_slow_consumer_disconnects_total{door="websocket",protocol="stomp"}')) >= 1 ? true : undefined), 20_000, 'the slow consumer to be dropped');
       droppedAt = performance.now();
     })();
     try {
@@ -94,7 +94,7 @@ describe('a subscriber that stops reading', () => {
     assert.ok(rssAfter - rssBefore < 200 * 2 ** 20, 'the backlog of the slow client did not grow without bound');
     // The slow client's socket is gone on the server; the others are all still connected.
     // (ws gives a client that cannot read even the close frame a short grace before the socket is cut.)
-    await eventually(async () => ((await metric(server.url, 'chat_connections{transport="websocket"}')) === SUBSCRIBERS + 1 ? true : undefined), 5_000, 'the slow socket to be closed');
+    await eventually(async () => ((await metric(server.url, 'chat_connections{door="websocket",protocol="stomp"}')) === SUBSCRIBERS + 1 ? true : undefined), 5_000, 'the slow socket to be closed');
     for (const c of [...others, publisher, slow]) c.close();
   });
 });

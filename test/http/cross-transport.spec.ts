@@ -93,8 +93,8 @@ describe('the same room through every door (real server)', () => {
     assert.equal(metrics.status, 200);
     assert.match(String(metrics.headers['content-type']), /^text\/plain/);
     assert.match(metrics.text, /chat_messages_stored_total \d+/);
-    assert.match(metrics.text, /chat_messages_in_total\{transport="plain-ws"\} 10/);
-    assert.match(metrics.text, /chat_messages_out_total\{transport="sse"\} \d+/);
+    assert.match(metrics.text, /chat_messages_in_total\{door="plain-ws",protocol="json"\} 10/);
+    assert.match(metrics.text, /chat_messages_out_total\{door="sse",protocol="sse"\} \d+/);
     assert.match(metrics.text, /process_cpu_user_seconds_total/);
   });
 });

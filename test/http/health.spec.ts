@@ -61,7 +61,7 @@ describe('/metrics', () => {
       });
       const text = (await request(`${t.url}/metrics`)).text;
       assert.match(text, /# TYPE chat_connections gauge/);
-      assert.match(text, /chat_messages_in_total\{transport="rest"\} 1/);
+      assert.match(text, /chat_messages_in_total\{door="rest",protocol="http"\} 1/);
       assert.match(text, /chat_messages_stored_total 1/);
       assert.match(text, /# TYPE chat_slow_consumer_disconnects_total counter/);
       assert.match(text, /nodejs_heap_size_used_bytes/);

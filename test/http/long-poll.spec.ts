@@ -73,11 +73,11 @@ describe('long polling: /api/rooms/{room}/poll', () => {
     req.end();
     await heldPolls(1);
     const metrics = await request(`${t.url}/metrics`);
-    assert.match(metrics.text, /chat_connections\{transport="long-poll"\} 1/);
+    assert.match(metrics.text, /chat_connections\{door="long-poll",protocol="http"\} 1/);
     req.destroy();
     await heldPolls(0);
     const after = await request(`${t.url}/metrics`);
-    assert.match(after.text, /chat_connections\{transport="long-poll"\} 0/);
+    assert.match(after.text, /chat_connections\{door="long-poll",protocol="http"\} 0/);
   });
 
   it('refuses bad input with {error, message}', async () => {

@@ -111,7 +111,7 @@ describe('plain WebSocket: slow readers', () => {
         let dropped = false;
         for (let i = 0; i < 4000 && !dropped; i += 20) {
           await Promise.all(Array.from({ length: 20 }, () => postJson(`${t.url}/api/rooms/pw-slow/messages`, { from: 's', text })));
-          dropped = /chat_slow_consumer_disconnects_total\{transport="plain-ws"\} 1/.test((await request(`${t.url}/metrics`)).text);
+          dropped = /chat_slow_consumer_disconnects_total\{door="plain-ws",protocol="json"\} 1/.test((await request(`${t.url}/metrics`)).text);
         }
         assert.ok(dropped, 'the slow socket was counted as dropped');
         assert.equal(t.app.get(PlainWsTransport).size, 0);

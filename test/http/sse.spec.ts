@@ -113,7 +113,7 @@ describe('SSE: slow readers', () => {
         let cut = false;
         for (let i = 0; i < 4000 && !cut; i += 20) {
           await Promise.all(Array.from({ length: 20 }, () => postJson(`${t.url}/api/rooms/slow/messages`, { from: 's', text })));
-          cut = /chat_slow_consumer_disconnects_total\{transport="sse"\} 1/.test((await request(`${t.url}/metrics`)).text);
+          cut = /chat_slow_consumer_disconnects_total\{door="sse",protocol="sse"\} 1/.test((await request(`${t.url}/metrics`)).text);
         }
         assert.ok(cut, 'the slow stream was counted as cut off');
         assert.equal(t.app.get(SseHub).size, 0);

@@ -1,16 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AppConfig, ConfigModule } from '@app/config';
-import { MessagingModule } from '@app/messaging';
+import { StompBrokerModule } from '@app/stomp';
 import { PersistenceModule } from '@app/persistence';
 import { ChatModule, ChatStompModule } from '@app/chat';
-import { StompSessionModule } from '@app/stomp-session';
 import { MetricsModule, ObservabilityModule } from '@app/observability';
 import { TransportsModule } from '@app/transports';
-import { BROKER_FROM_CONFIG } from './broker-from-config';
-import { sessionOptionsFrom } from './stomp-options';
+import { stompOptionsFrom } from './stomp-options';
 
-/** Wiring only: every piece lives in libs/. */
+/** Wiring only: every piece lives in libs/; the broker library gets its options from the env schema here. */
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -18,12 +15,17 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        EventEmitterModule.forRoot(),
-        MessagingModule.forRoot({ broker: BROKER_FROM_CONFIG }),
+        StompBrokerModule.forRootAsync({
+          inject: [AppConfig],
+          useFactory: stompOptionsFrom,
+          // The chat's own application: identity, chat topics closed to direct SENDs, since-id replay.
+          application: [ChatStompModule],
+          // TransportGateway attaches the endpoints, behind its per-address connection cap.
+          attach: false,
+        }),
         PersistenceModule.forRoot(),
         MetricsModule,
         ChatModule.forRoot(),
-        StompSessionModule.forRoot({ imports: [ChatStompModule], session: sessionOptionsFrom(config) }),
         ObservabilityModule,
         TransportsModule.forRoot(),
       ],

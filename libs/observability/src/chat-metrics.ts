@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
-import type { SessionMetrics } from '@app/stomp-session';
+import type { SessionMeter, SessionMetrics } from '@app/stomp-session';
 import { TransportCounters } from './transport-counters';
 
-type CounterField = Exclude<keyof TransportCounters, 'transport' | 'connections'>;
+type CounterField = Exclude<keyof TransportCounters, 'door' | 'protocol' | 'connections' | 'subscriptions'>;
+const LABELS = ['door', 'protocol'];
+/** The protocol each door speaks when none is given. */
+const PROTOCOL_OF: Record<string, string> = { rest: 'http', sse: 'sse', 'long-poll': 'http', 'plain-ws': 'json', websocket: 'stomp', sockjs: 'stomp' };
 
 const PER_TRANSPORT_COUNTERS: ReadonlyArray<[string, string, CounterField]> = [
   ['chat_frames_in_total', 'Frames received from clients', 'framesIn'],
@@ -22,8 +25,6 @@ const PER_TRANSPORT_COUNTERS: ReadonlyArray<[string, string, CounterField]> = [
 @Injectable()
 export class ChatMetrics {
   readonly registry = new Registry();
-  /** Broker subscriptions held by clients on every transport (STOMP SUBSCRIBEs, SSE streams, ...). */
-  subscriptions = 0;
   /** Chat messages durably stored by this process (see `countStoredWith`). */
   messagesStored = 0;
   private storedSource: (() => number) | undefined;
@@ -34,34 +35,35 @@ export class ChatMetrics {
     const all = () => this.transports.values();
     new Gauge({
       name: 'chat_connections',
-      help: 'Open client connections by transport',
-      labelNames: ['transport'],
+      help: 'Open client connections by door and protocol',
+      labelNames: LABELS,
       registers: [this.registry],
       collect() {
         this.reset();
-        for (const t of all()) this.set({ transport: t.transport }, t.connections);
+        for (const t of all()) this.set({ door: t.door, protocol: t.protocol }, t.connections);
       },
     });
     for (const [name, help, field] of PER_TRANSPORT_COUNTERS) {
       new Counter({
         name,
         help,
-        labelNames: ['transport'],
+        labelNames: LABELS,
         registers: [this.registry],
         collect() {
           this.reset();
-          for (const t of all()) this.inc({ transport: t.transport }, t[field]);
+          for (const t of all()) this.inc({ door: t.door, protocol: t.protocol }, t[field]);
         },
       });
     }
-    const subscriptions = () => this.subscriptions;
     const stored = () => (this.storedSource ? this.storedSource() : this.messagesStored);
     new Gauge({
       name: 'chat_subscriptions',
-      help: 'Subscriptions held by clients',
+      help: 'Subscriptions held by clients, by door and protocol',
+      labelNames: LABELS,
       registers: [this.registry],
       collect() {
-        this.set(subscriptions());
+        this.reset();
+        for (const t of all()) this.set({ door: t.door, protocol: t.protocol }, t.subscriptions);
       },
     });
     new Counter({
@@ -75,12 +77,13 @@ export class ChatMetrics {
     });
   }
 
-  /** The counters of one transport ('websocket', 'sockjs', 'sse', 'long-poll', 'plain-ws', 'rest'); keep the result. */
-  forTransport(transport: string): TransportCounters {
-    let counters = this.transports.get(transport);
+  /** The counters of one door (and protocol: by default the one that door speaks); keep the result. */
+  forDoor(door: string, protocol: string = PROTOCOL_OF[door] ?? door): TransportCounters {
+    const key = `${door}/${protocol}`;
+    let counters = this.transports.get(key);
     if (!counters) {
-      counters = new TransportCounters(transport);
-      this.transports.set(transport, counters);
+      counters = new TransportCounters(door, protocol);
+      this.transports.set(key, counters);
     }
     return counters;
   }
@@ -90,17 +93,24 @@ export class ChatMetrics {
     this.storedSource = source;
   }
 
-  /** The STOMP session's counters (SESSION_METRICS), bumping the `transport` label given. */
-  sessionMetrics(transport: string): SessionMetrics {
-    const t = this.forTransport(transport);
-    return {
-      frameIn: () => void t.framesIn++,
-      frameOut: () => void t.framesOut++,
-      messageOut: () => void t.messagesOut++,
-      slowConsumer: () => void t.slowConsumerDisconnects++,
-      rateLimited: () => void t.rateLimited++,
-    };
-  }
+  /** SESSION_METRICS: each STOMP session counts under its own door, protocol `stomp`. */
+  readonly sessionMetrics: SessionMetrics = {
+    open: (door: string, protocol: string): SessionMeter => {
+      const t = this.forDoor(door, protocol);
+      t.connections++;
+      return {
+        frameIn: () => void t.framesIn++,
+        frameOut: () => void t.framesOut++,
+        messageIn: () => void t.messagesIn++,
+        messageOut: () => void t.messagesOut++,
+        subscribed: () => void t.subscriptions++,
+        unsubscribed: () => void t.subscriptions--,
+        slowConsumer: () => void t.slowConsumerDisconnects++,
+        rateLimited: () => void t.rateLimited++,
+        closed: () => void t.connections--,
+      };
+    },
+  };
 
   get contentType(): string {
     return this.registry.contentType;

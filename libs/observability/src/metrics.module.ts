@@ -5,7 +5,7 @@ import { ChatMetrics } from './chat-metrics';
 /**
  * The one ChatMetrics of the process, global so every transport (STOMP, SockJS, SSE, ...) can inject it
  * without importing the health endpoint's dependencies. It also gives STOMP sessions their
- * SESSION_METRICS, counted under transport `stomp`.
+ * SESSION_METRICS, each session counted under its door and protocol `stomp`.
  */
 @Global()
 @Module({
@@ -14,7 +14,7 @@ import { ChatMetrics } from './chat-metrics';
     {
       provide: SESSION_METRICS,
       inject: [ChatMetrics],
-      useFactory: (metrics: ChatMetrics): SessionMetrics => metrics.sessionMetrics('stomp'),
+      useFactory: (metrics: ChatMetrics): SessionMetrics => metrics.sessionMetrics,
     },
   ],
   exports: [ChatMetrics, SESSION_METRICS],

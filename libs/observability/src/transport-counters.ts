@@ -1,5 +1,6 @@
 /**
- * Plain numbers for one transport, bumped on the hot path (`counters.framesOut++`): no label hashing,
+ * Plain numbers for one door and protocol (`websocket`/`stomp`, `sockjs`/`stomp`, `sse`/`sse`, `long-poll`/`http`,
+ * `plain-ws`/`json`, `rest`/`http`), bumped on the hot path (`counters.framesOut++`): no label hashing,
  * no allocation per message. ChatMetrics copies them into prom-client metrics only when scraped.
  */
 export class TransportCounters {
@@ -15,6 +16,8 @@ export class TransportCounters {
   slowConsumerDisconnects = 0;
   /** Chat messages refused by the rate limit. */
   rateLimited = 0;
+  /** Live subscriptions (STOMP SUBSCRIBEs, SSE streams, plain WebSocket rooms) right now. */
+  subscriptions = 0;
 
-  constructor(readonly transport: string) {}
+  constructor(readonly door: string, readonly protocol: string) {}
 }

@@ -1,16 +1,15 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
-import { AppConfig, allowedOrigins } from '@app/config';
+import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '@app/config';
 import { ChatMetrics } from '@app/observability';
-import { STOMP_ENDPOINT, StompSessionFactory, type StompEndpoint } from '@app/stomp-session';
+import { StompEndpointServer } from '@app/stomp';
 import { sendError } from './http/send-error';
 import { PlainWsTransport } from './plain-ws/plain-ws.transport';
-import {
-  AddressRateLimiter, ConnectionLimiter, SockJsTransport, StompWebSocketTransport, UpgradeRouter, pathOf, reject,
-} from '@app/stomp-transport';
+import { AddressRateLimiter, ConnectionLimiter, pathOf, reject } from '@app/stomp-transport';
 
+/** The STOMP endpoint (StompBrokerModule's options name it; this is the chat's). */
 export const STOMP_PATH = '/chat';
 export const PLAIN_WS_PATH = '/ws/chat';
 
@@ -28,52 +27,27 @@ const REST_POST = /^\/api\/rooms\/[^/]+\/messages\/?$/;
 @Injectable()
 export class TransportGateway implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Transports');
-  readonly router = new UpgradeRouter();
-  readonly stompWs: StompWebSocketTransport;
-  readonly sockjs: SockJsTransport;
   /** MAX_CONNECTIONS_PER_IP over every TCP connection of the server, whatever door it is for. */
   readonly connections: ConnectionLimiter;
   /** RATE_LIMIT_PER_SEC / RATE_LIMIT_BURST for REST posts, per remote address. */
   readonly restPosts: AddressRateLimiter;
   private readonly overCap = new WeakSet<Socket>();
+  private readonly rest: ReturnType<ChatMetrics['forDoor']>;
   private lastRefusalLog = 0;
   private server?: Server;
 
   constructor(
     config: AppConfig,
-    @Inject(STOMP_ENDPOINT) endpoint: StompEndpoint,
-    private readonly sessions: StompSessionFactory,
+    /** The library's STOMP endpoints (/chat, with SockJS); this gateway adds the chat's other socket door. */
+    readonly endpoints: StompEndpointServer,
     plainWs: PlainWsTransport,
     metrics: ChatMetrics,
   ) {
     this.connections = new ConnectionLimiter(config.MAX_CONNECTIONS_PER_IP);
     this.restPosts = new AddressRateLimiter(config.RATE_LIMIT_PER_SEC, config.RATE_LIMIT_BURST);
-    this.rest = metrics.forTransport('rest');
-    const ws = metrics.forTransport('websocket');
-    this.stompWs = new StompWebSocketTransport({
-      endpoint,
-      maxFrameBytes: config.MAX_FRAME_BYTES,
-      allowedOrigins: allowedOrigins(config),
-      onOpen: () => void ws.connections++,
-      onClose: () => void ws.connections--,
-    });
-    const sockjsCounters = metrics.forTransport('sockjs');
-    this.sockjs = new SockJsTransport({
-      endpoint,
-      prefix: STOMP_PATH,
-      limits: { maxFrameBytes: config.MAX_FRAME_BYTES, sendBufferBytes: config.SEND_BUFFER_BYTES, sendTimeLimitMs: config.SEND_TIME_LIMIT_MS },
-      allowedOrigins: allowedOrigins(config),
-      onOpen: () => void sockjsCounters.connections++,
-      onClose: () => void sockjsCounters.connections--,
-      log: { error: (message, error) => this.logger.error(`${message}: ${String(error ?? '')}`) },
-    });
-    this.router
-      .route(STOMP_PATH, (req, socket, head) => this.stompWs.handleUpgrade(req, socket, head))
-      .route(PLAIN_WS_PATH, plainWs.handleUpgrade)
-      .fallback((req, socket, head) => this.sockjs.handleUpgrade(req, socket, head));
+    this.rest = metrics.forDoor('rest');
+    endpoints.router.route(PLAIN_WS_PATH, plainWs.handleUpgrade);
   }
-
-  private readonly rest: ReturnType<ChatMetrics['forTransport']>;
 
   /**
    * Counts the server's connections per address, takes its upgrades, and returns the HTTP hook that
@@ -89,11 +63,11 @@ export class TransportGateway implements BeforeApplicationShutdown {
       setTimeout(() => socket.destroy(), REFUSED_SOCKET_GRACE_MS).unref();
     });
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      if (!this.overCap.has(req.socket)) return this.router.dispatch(req, socket, head);
+      if (!this.overCap.has(req.socket)) return this.endpoints.router.dispatch(req, socket, head);
       socket.on('error', () => socket.destroy());
       reject(socket, 429, 'Too Many Requests');
     });
-    const sockjs = this.sockjs.middleware();
+    const sockjs = this.endpoints.middleware();
     return (req, res, next) => {
       if (this.overCap.has(req.socket)) {
         return sendError(res, 429, { error: 'too-many-connections', message: 'This address holds too many open connections; close some and retry.' }, true);
@@ -114,13 +88,8 @@ export class TransportGateway implements BeforeApplicationShutdown {
     this.logger.warn(`refusing connections from ${address ?? 'unknown'}: over MAX_CONNECTIONS_PER_IP=${this.connections.maxPerAddress} (${this.connections.refused} refused so far)`);
   }
 
-  /** SIGTERM: refuse new connections, then tell every STOMP client (ERROR frame) and end SockJS sessions. */
-  async beforeApplicationShutdown(): Promise<void> {
+  /** SIGTERM: refuse new connections; the endpoint server tells every STOMP client (ERROR frame). */
+  beforeApplicationShutdown(): void {
     this.server?.close();
-    this.sessions.shutdownAll('server shutting down');
-    this.sockjs.closeAll(1001, 'Server shutting down');
-    // Give the ERROR frames and close handshakes a moment to reach clients before sockets are cut.
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    this.stompWs.close();
   }
 }

@@ -53,8 +53,13 @@ export class StompEndpointServer implements OnModuleInit, BeforeApplicationShutd
 
   /** Takes the server's upgrades and returns the HTTP hook SockJS answers its URLs through (before any route). */
   attach(server: Server): (req: IncomingMessage, res: ServerResponse, next: () => void) => void {
-    this.attached = true;
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.router.dispatch(req, socket, head));
+    return this.middleware();
+  }
+
+  /** The HTTP hook alone, for an application that owns the `upgrade` event and dispatches to `router` itself. */
+  middleware(): (req: IncomingMessage, res: ServerResponse, next: () => void) => void {
+    this.attached = true;
     const hooks = this.sockjs.map((s) => s.middleware());
     return (req, res, next) => {
       const run = (i: number): void => (i < hooks.length ? hooks[i]!(req, res, () => run(i + 1)) : next());

@@ -16,7 +16,7 @@ export {
   type SessionSubscriptionEvent,
 } from './session-events';
 export { DEFAULT_SESSION_OPTIONS, SESSION_OPTIONS, type SessionOptions, type UserDestinationResolver } from './session-options';
-export { CloseCode, NO_METRICS, type SessionMetrics } from './session-metrics';
+export { CloseCode, NO_METRICS, doorOf, type SessionMeter, type SessionMetrics } from './session-metrics';
 export { StompSession, type SessionDeps } from './stomp-session';
 export { SESSION_METRICS, StompSessionFactory } from './stomp-session.factory';
 export { StompSessionModule } from './stomp-session.module';

@@ -1,15 +1,35 @@
-/** Counters the session bumps on its hot path; observability implements them with prom-client. */
-export interface SessionMetrics {
+/**
+ * Counters one session bumps on its hot path, under its door (`websocket`, `sockjs`, `tcp`, ...) and
+ * protocol (`stomp`). The application implements them (the chat with prom-client); the library only counts.
+ */
+export interface SessionMeter {
   frameIn(): void;
   frameOut(): void;
+  /** A SEND accepted: handled by the application or published to the broker. */
+  messageIn(): void;
   messageOut(): void;
+  subscribed(): void;
+  unsubscribed(): void;
   slowConsumer(): void;
   rateLimited(): void;
+  /** The connection is gone (opened is implied by `open`). */
+  closed(): void;
 }
 
-export const NO_METRICS: SessionMetrics = {
-  frameIn() {}, frameOut() {}, messageOut() {}, slowConsumer() {}, rateLimited() {},
+export interface SessionMetrics {
+  /** Called once per session when its connection is accepted. */
+  open(door: string, protocol: string): SessionMeter;
+}
+
+const NO_METER: SessionMeter = {
+  frameIn() {}, frameOut() {}, messageIn() {}, messageOut() {}, subscribed() {}, unsubscribed() {}, slowConsumer() {}, rateLimited() {}, closed() {},
 };
+export const NO_METRICS: SessionMetrics = { open: () => NO_METER };
+
+/** The door a transport name belongs to: every SockJS transport is the `sockjs` door. */
+export function doorOf(transport: string): string {
+  return transport.startsWith('sockjs') ? 'sockjs' : transport;
+}
 
 /** WebSocket close codes the session asks its transport for. */
 export const CloseCode = {

@@ -20,7 +20,7 @@ import { HeartbeatMonitor } from './heartbeat-monitor';
 import { TokenBucket } from './token-bucket';
 import { TransactionBuffer } from './transaction-buffer';
 import { isEncodable, messageHeaders } from './message-headers';
-import { CloseCode, type SessionMetrics } from './session-metrics';
+import { CloseCode, doorOf, type SessionMeter, type SessionMetrics } from './session-metrics';
 
 export interface SessionDeps {
   broker: BrokerPort;
@@ -69,6 +69,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
   private readonly connectTimer: NodeJS.Timeout;
   private pending: StompFrame[] = [];
   private messageSeq = 0;
+  private readonly meter: SessionMeter;
   private blockedSince = 0;
 
   constructor(
@@ -76,6 +77,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     private readonly deps: SessionDeps,
     private readonly options: SessionOptions,
   ) {
+    this.meter = deps.metrics.open(doorOf(connection.transport), 'stomp');
     this.decoder = new StompDecoder(options.limits, { commands: 'client' });
     this.heartbeat = new HeartbeatMonitor(
       () => this.writeRaw(HEARTBEAT, false),
@@ -132,7 +134,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
 
   private onFrame(frame: StompFrame): boolean {
     if (!this.isOpen) return false;
-    this.deps.metrics.frameIn();
+    this.meter.frameIn();
     if (this.state === 'authenticating') {
       if (this.pending.push(frame) > MAX_PENDING_FRAMES) this.fail('too many frames before CONNECTED');
     } else {
@@ -232,14 +234,18 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     if (tx !== undefined && !this.transactions.has(tx)) return this.fail('unknown transaction', `Transaction ${tx} was not begun.`, frame);
     // A SEND pays its token when it arrives, enlisted or not; a COMMIT replays what was paid for (#10).
     if (!committing && !this.bucket.take()) {
-      this.deps.metrics.rateLimited();
+      this.meter.rateLimited();
       return this.reportError({ error: 'rate-limited', message: 'You are sending messages too fast; slow down.' }, receiptId);
     }
     if (tx !== undefined) return this.enlist(tx, frame);
     if (this.isApplicationDestination(destination)) {
       this.settle(
         () => this.deps.app.handleSend(this, destination, frame.headers, frame.body),
-        (ok) => ok && this.receipt(frame),
+        (ok) => {
+          if (!ok) return;
+          this.meter.messageIn();
+          this.receipt(frame);
+        },
         (error: unknown) => {
           this.deps.logError(`handler for ${destination} failed`, error);
           this.reportError({ error: 'internal-error', message: 'The server could not handle this message.' }, receiptId);
@@ -252,6 +258,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
       if (refusal) return this.reportError(refusal, receiptId);
       // createMessage keeps only application headers (#10): the same for the simple broker and the relay.
       this.deps.broker.publish(createMessage(destination, frame.body, frame.headers));
+      this.meter.messageIn();
       return this.receipt(frame);
     }
     this.reportError({ error: 'forbidden-destination', message: `Messages cannot be sent to ${destination}.` }, receiptId);
@@ -273,6 +280,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
 
     if (this.isApplicationDestination(destination)) {
       this.subscriptions.set(id, record);
+      this.meter.subscribed();
       this.settle(
         () => this.deps.app.handleSubscribe(this, id, destination, frame.headers),
         (ok) => ok && this.receipt(frame),
@@ -300,6 +308,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
       throw error;
     }
     this.subscriptions.set(id, record);
+    this.meter.subscribed();
     if (!record.stop) this.deps.broker.subscribe(this, id, target);
     this.receipt(frame);
     this.deps.events.emit(StompEvents.Subscribed, { sessionId: this.sessionId, user: this.principal?.name, subscriptionId: id, destination });
@@ -389,7 +398,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     const messageId = String(++this.messageSeq);
     const ack = record.ack !== 'auto' && this.version === '1.2' ? messageId : undefined;
     this.writeRaw(template.render(record.id, messageId, ack), !message.isText);
-    this.deps.metrics.messageOut();
+    this.meter.messageOut();
   }
 
   private receipt(frame: StompFrame): void {
@@ -444,7 +453,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
       const now = performance.now();
       if (this.blockedSince === 0) this.blockedSince = now;
       if (buffered > this.options.sendBufferBytes || now - this.blockedSince > this.options.sendTimeLimitMs) {
-        this.deps.metrics.slowConsumer();
+        this.meter.slowConsumer();
         return this.close(CloseCode.SlowConsumer, 'slow consumer', 'slow-consumer');
       }
     } else {
@@ -452,7 +461,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     }
     this.connection.send(bytes, binary);
     this.heartbeat.sent();
-    this.deps.metrics.frameOut();
+    this.meter.frameOut();
   }
 
   // ---- endings ----------------------------------------------------------------------------------
@@ -497,8 +506,12 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     this.state = 'closed';
     clearTimeout(this.connectTimer);
     this.heartbeat.stop();
-    for (const record of this.subscriptions.values()) record.stop?.();
+    for (const record of this.subscriptions.values()) {
+      record.stop?.();
+      this.meter.unsubscribed();
+    }
     this.subscriptions.clear();
+    this.meter.closed();
     this.transactions.clear();
     this.pending = [];
     this.deps.broker.unsubscribeAll(this.sessionId);
@@ -511,6 +524,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
 
   private dropSubscription(record: SubscriptionRecord): void {
     this.subscriptions.delete(record.id);
+    this.meter.unsubscribed();
     if (record.stop) record.stop();
     else this.deps.broker.unsubscribe(this.sessionId, record.id);
     this.deps.events.emit(StompEvents.Unsubscribed, {

@@ -36,7 +36,7 @@ export class LongPollService implements BeforeApplicationShutdown {
     metrics: ChatMetrics,
     @Inject(HTTP_TRANSPORT_OPTIONS) private readonly options: HttpTransportOptions,
   ) {
-    this.counters = metrics.forTransport('long-poll');
+    this.counters = metrics.forDoor('long-poll');
   }
 
   /** Polls held right now. */

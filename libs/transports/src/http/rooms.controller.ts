@@ -20,7 +20,7 @@ export class RoomsController {
     @Inject(CHAT_API) private readonly chat: ChatApi,
     metrics: ChatMetrics,
   ) {
-    this.counters = metrics.forTransport('rest');
+    this.counters = metrics.forDoor('rest');
   }
 
   @Get()

@@ -20,7 +20,7 @@ export class SseHub implements BeforeApplicationShutdown {
     metrics: ChatMetrics,
     @Inject(HTTP_TRANSPORT_OPTIONS) private readonly options: HttpTransportOptions,
   ) {
-    this.counters = metrics.forTransport('sse');
+    this.counters = metrics.forDoor('sse');
   }
 
   get size(): number {

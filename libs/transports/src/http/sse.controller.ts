@@ -38,9 +38,9 @@ export class SseController {
       stream.end();
       throw err;
     }
-    this.metrics.subscriptions++;
+    this.metrics.forDoor('sse').subscriptions++;
     stream.open(() => {
-      this.metrics.subscriptions--;
+      this.metrics.forDoor('sse').subscriptions--;
       stop();
     });
   }

@@ -38,7 +38,7 @@ export class PlainWsTransport implements BeforeApplicationShutdown {
       ratePerSec: config.RATE_LIMIT_PER_SEC,
       burst: config.RATE_LIMIT_BURST,
     };
-    this.counters = metrics.forTransport('plain-ws');
+    this.counters = metrics.forDoor('plain-ws');
   }
 
   /** Open sockets right now. */
@@ -53,11 +53,11 @@ export class PlainWsTransport implements BeforeApplicationShutdown {
     if (room === undefined) return reject(socket, 400, 'Bad Request');
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       this.counters.connections++;
-      this.metrics.subscriptions++;
+      this.counters.subscriptions++;
       const client = new PlainWsClient(ws, room, this.chat, this.limits, this.counters, (c) => {
         this.clients.delete(c);
         this.counters.connections--;
-        this.metrics.subscriptions--;
+        this.counters.subscriptions--;
       });
       this.clients.add(client);
     });

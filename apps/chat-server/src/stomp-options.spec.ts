@@ -2,10 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { NestFactory } from '@nestjs/core';
 import { Injectable, Module } from '@nestjs/common';
-import { ConfigModule, loadConfig } from '@app/config';
-import { BROKER, MessagingModule, MessagingTemplate, SimpleBroker, UserSessionRegistry, type BrokerMessage, type BrokerPort } from '@app/messaging';
-import { BROKER_FROM_CONFIG } from './broker-from-config';
-import { StompRelayBroker } from '@app/broker-relay';
+import { AppConfig, ConfigModule, loadConfig } from '@app/config';
+import { BROKER, MessagingTemplate, SimpleBroker, StompBrokerModule, StompRelayBroker, UserSessionRegistry, type BrokerMessage, type BrokerPort } from '@app/stomp';
+import { stompOptionsFrom } from './stomp-options';
 
 /** Some application provider that only knows the template. */
 @Injectable()
@@ -15,14 +14,18 @@ class Greeter {
 
 async function context(env: NodeJS.ProcessEnv) {
   @Module({
-    imports: [ConfigModule.forRoot(loadConfig(env)), MessagingModule.forRoot({ broker: BROKER_FROM_CONFIG })],
+    imports: [
+      ConfigModule.forRoot(loadConfig(env)),
+      StompBrokerModule.forRootAsync({ inject: [AppConfig], useFactory: stompOptionsFrom, attach: false }),
+    ],
     providers: [Greeter],
   })
   class AppModule {}
   return NestFactory.createApplicationContext(AppModule, { logger: false });
 }
 
-describe('MessagingModule with BROKER_FROM_CONFIG', () => {
+// #11: the chat server's broker options come from its env schema, through StompBrokerModule.forRootAsync.
+describe('StompBrokerModule with the options stompOptionsFrom(AppConfig) builds', () => {
   it('uses the simple broker without BROKER_RELAY and lets any provider send through the template', async () => {
     const app = await context({});
     try {
