@@ -5,15 +5,14 @@ import { MessageRouter } from '@app/message-routing';
 import type { ClientError, Principal, SessionContext, StompApplication } from '@app/stomp-session';
 import { CHAT_API, type ChatApi } from '../chat-api.port';
 import { isChatError } from '../chat-error';
-import { LEGACY_CHAT_DESTINATION } from '../chat-message.render';
 import { TokenAuthenticator } from '../identity/token-authenticator';
 
 const ROOM_TOPIC = '/topic/rooms/';
 
 /**
- * The chat's answer to every STOMP session: identity from CONNECT, `/app` to the message router, chat
- * topics closed to direct SENDs (so every chat message is validated and stored), and `since-id`
- * subscriptions served by the chat service's replay-then-live follower.
+ * The chat's answer to every STOMP session: identity from CONNECT, `/app` to the message router, and
+ * `since-id` subscriptions served by the chat service's replay-then-live follower. Chat topics are
+ * closed to direct SENDs by ChatTopicsInterceptor.
  */
 @Injectable()
 export class ChatStompApplication implements StompApplication {
@@ -33,16 +32,6 @@ export class ChatStompApplication implements StompApplication {
 
   handleSubscribe(ctx: SessionContext, subscriptionId: string, destination: string, headers: StompHeaders): Promise<boolean> {
     return this.router.dispatchSubscribe(ctx, subscriptionId, destination, headers);
-  }
-
-  checkBrokerSend(_ctx: SessionContext, destination: string): ClientError | undefined {
-    if (destination === LEGACY_CHAT_DESTINATION || destination.startsWith(ROOM_TOPIC)) {
-      return {
-        error: 'forbidden-destination',
-        message: 'Chat messages go through /app (e.g. /app/rooms/{room}) so that they are validated and stored.',
-      };
-    }
-    return undefined;
   }
 
   openSubscription(

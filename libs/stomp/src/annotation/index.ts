@@ -18,6 +18,6 @@ export { DestinationPattern } from './destination-pattern';
 export { MessagePayloadError, convertPayload } from './payload-converter';
 export { APP_PREFIX, MessageRouter, ROUTING_OPTIONS, type RoutingOptions } from './message-router';
 export { MessageRoutingModule } from './message-routing.module';
-export { StompClientError, clientErrorOf } from './client-error';
+export { StompClientError, clientErrorOf } from '@app/stomp-session';
 export { PayloadPipe } from './payload.pipe';
 export { STOMP_CONTEXT_TYPE, type StompMessageContext } from './handler-invoker';

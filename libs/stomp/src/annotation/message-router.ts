@@ -5,7 +5,7 @@ import { MessagingTemplate } from '@app/messaging';
 import type { SessionContext } from '@app/stomp-session';
 import { DestinationPattern } from './destination-pattern';
 import { HandlerTable, type ExceptionHandlerMethod, type HandlerMethod } from './handler-method';
-import { clientErrorOf } from './client-error';
+import { clientErrorOf } from '@app/stomp-session';
 import { createInvoker } from './handler-invoker';
 import { convertPayload } from './payload-converter';
 import {

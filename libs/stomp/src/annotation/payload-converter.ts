@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
-import { StompClientError } from './client-error';
+import { StompClientError } from '@app/stomp-session';
 
 /** A payload that could not be read or did not validate; `code` is stable, `message` is for people. */
 export class MessagePayloadError extends StompClientError {

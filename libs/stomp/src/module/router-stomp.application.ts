@@ -42,10 +42,6 @@ export class RouterStompApplication implements StompApplication {
     return this.router.dispatchSubscribe(ctx, subscriptionId, destination, headers);
   }
 
-  checkBrokerSend(): ClientError | undefined {
-    return undefined;
-  }
-
   openSubscription(): (() => void) | undefined {
     return undefined;
   }

@@ -1,10 +1,13 @@
-import { Module, type DynamicModule, type InjectionToken, type ModuleMetadata, type OptionalFactoryDependency, type Provider } from '@nestjs/common';
+import { Module, type Type, type DynamicModule, type InjectionToken, type ModuleMetadata, type OptionalFactoryDependency, type Provider } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { MessagingModule, SimpleBroker, type BrokerPort } from '@app/messaging';
 import { StompRelayBroker } from '@app/broker-relay';
 import { MessageRoutingModule, ROUTING_OPTIONS, type RoutingOptions } from '@app/message-routing';
-import { DEFAULT_SESSION_OPTIONS, SESSION_OPTIONS, STOMP_APPLICATION, StompSessionModule, type SessionOptions } from '@app/stomp-session';
-import { RouterStompApplication } from './router-stomp.application';
+import {
+  DEFAULT_SESSION_OPTIONS, SESSION_OPTIONS, STOMP_APPLICATION, STOMP_BUILTIN_INTERCEPTORS, StompSessionModule, type SessionOptions, type StompChannelInterceptor,
+} from '@app/stomp-session';
+import { DestinationAuthorization } from '../security';
+import { RouterStompApplication, STOMP_AUTHENTICATOR, type StompAuthenticator } from './router-stomp.application';
 import { STOMP_ENDPOINT_ATTACH, StompEndpointServer } from './stomp-endpoint.server';
 import { STOMP_BROKER_OPTIONS, resolveOptions, type ResolvedStompBrokerOptions, type StompBrokerOptions } from './stomp-broker.options';
 
@@ -15,6 +18,8 @@ export interface StompBrokerModuleExtras {
   application?: ModuleMetadata['imports'];
   /** Attach the endpoints to Nest's HTTP server by itself (default true); false when the app calls `attach`. */
   attach?: boolean;
+  /** Who a CONNECT is, for the default application (without it: the `login` header names the user). */
+  authenticator?: Type<StompAuthenticator>;
 }
 
 export interface StompBrokerAsyncOptions extends StompBrokerModuleExtras {
@@ -72,13 +77,23 @@ export class StompBrokerModule {
           }),
         },
         { provide: STOMP_ENDPOINT_ATTACH, useValue: extras.attach ?? true },
+        {
+          provide: STOMP_BUILTIN_INTERCEPTORS,
+          inject: [STOMP_BROKER_OPTIONS],
+          useFactory: (o: ResolvedStompBrokerOptions): StompChannelInterceptor[] =>
+            o.authorization.length > 0 ? [new DestinationAuthorization(o.authorization)] : [],
+        },
       ],
-      exports: [STOMP_BROKER_OPTIONS, SESSION_OPTIONS, ROUTING_OPTIONS, STOMP_ENDPOINT_ATTACH],
+      exports: [STOMP_BROKER_OPTIONS, SESSION_OPTIONS, ROUTING_OPTIONS, STOMP_ENDPOINT_ATTACH, STOMP_BUILTIN_INTERCEPTORS],
     };
     const defaultApplication: DynamicModule = {
       module: class DefaultStompApplicationModule {},
       imports: [MessageRoutingModule],
-      providers: [RouterStompApplication, { provide: STOMP_APPLICATION, useExisting: RouterStompApplication }],
+      providers: [
+        RouterStompApplication,
+        { provide: STOMP_APPLICATION, useExisting: RouterStompApplication },
+        ...(extras.authenticator ? [{ provide: STOMP_AUTHENTICATOR, useClass: extras.authenticator }] : []),
+      ],
       exports: [STOMP_APPLICATION],
     };
     return {

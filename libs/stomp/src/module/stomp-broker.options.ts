@@ -1,5 +1,6 @@
 import type { SessionOptions } from '@app/stomp-session';
 import type { StompRelayOptions } from '@app/broker-relay';
+import type { DestinationRule } from '../security';
 
 /** One STOMP endpoint: Spring's `registry.addEndpoint(path)`, with `.withSockJS()` as `sockjs: true`. */
 export interface StompEndpointOptions {
@@ -29,6 +30,8 @@ export interface StompBrokerOptions {
   limits?: Partial<Omit<SessionOptions, 'heartbeatMs' | 'heartbeatReceiveMs'>>;
   /** `'*'`, or origins allowed beside the server's own. Default: the server's own origin only. */
   allowedOrigins?: '*' | string[];
+  /** Spring Security's simpDestMatchers: SEND/SUBSCRIBE rules by destination, first match wins. Default none. */
+  authorization?: DestinationRule[];
 }
 
 export interface ResolvedStompBrokerOptions {
@@ -39,6 +42,7 @@ export interface ResolvedStompBrokerOptions {
   errorDestination: string;
   session: Partial<SessionOptions>;
   allowedOrigins: '*' | ReadonlySet<string>;
+  authorization: DestinationRule[];
 }
 
 export const STOMP_BROKER_OPTIONS = Symbol('StompBrokerOptions');
@@ -53,5 +57,6 @@ export function resolveOptions(options: StompBrokerOptions): ResolvedStompBroker
     errorDestination: options.errorDestination ?? '/queue/errors',
     session: { ...options.limits, heartbeatMs: send, heartbeatReceiveMs: receive },
     allowedOrigins: options.allowedOrigins === '*' ? '*' : new Set(options.allowedOrigins ?? []),
+    authorization: options.authorization ?? [],
   };
 }

@@ -4,6 +4,8 @@ import type { BrokerMessage } from '@app/messaging';
 /** Who is on the other end of a session. Anonymous sessions have no principal. */
 export interface Principal {
   readonly name: string;
+  /** e.g. `moderator`, `admin`: what destination rules and guards check. */
+  readonly roles?: readonly string[];
 }
 
 /** What application code may know and do about the session that sent a frame. */
@@ -26,6 +28,8 @@ export class AuthenticationError extends Error {
 export interface ClientError {
   error: string;
   message: string;
+  /** Set when a SEND or SUBSCRIBE was refused for its destination. */
+  destination?: string;
 }
 
 /**
@@ -42,8 +46,6 @@ export interface StompApplication {
   handleSend(ctx: SessionContext, destination: string, headers: StompHeaders, body: Buffer): Promise<boolean>;
   /** A SUBSCRIBE to `/app/**`; may reply through ctx.sendToSubscription. Same result rule as handleSend. */
   handleSubscribe(ctx: SessionContext, subscriptionId: string, destination: string, headers: StompHeaders): Promise<boolean>;
-  /** Refuses a SEND straight to a broker destination (e.g. chat topics must go through /app). */
-  checkBrokerSend(ctx: SessionContext, destination: string): ClientError | undefined;
   /**
    * Lets the application take over a broker subscription (e.g. `since-id` replay). Returns the function that
    * ends it, or undefined to let the session subscribe to the broker itself. Throws a ClientError-shaped

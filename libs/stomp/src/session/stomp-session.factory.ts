@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { BROKER, UserDestinations, UserSessionRegistry, type BrokerPort } from '@app/messaging';
 import type { Connection } from './connection.port';
@@ -7,16 +8,20 @@ import { STOMP_APPLICATION, type StompApplication } from './stomp-application.po
 import { SESSION_OPTIONS, type SessionOptions, type UserDestinationResolver } from './session-options';
 import { NO_METRICS, type SessionMetrics } from './session-metrics';
 import { StompSession, type SessionDeps } from './stomp-session';
+import { STOMP_INTERCEPTOR, type StompChannelInterceptor } from './channel-interceptor.port';
+
+/** Optional provider token: interceptors that run before every discovered one (destination rules). */
+export const STOMP_BUILTIN_INTERCEPTORS = Symbol('StompBuiltinInterceptors');
 
 /** Optional provider token: counters for the session's hot path. */
 export const SESSION_METRICS = Symbol('SessionMetrics');
 
 /** The StompEndpoint every transport opens sessions on; it also knows every live session (for shutdown). */
 @Injectable()
-export class StompSessionFactory implements StompEndpoint {
+export class StompSessionFactory implements StompEndpoint, OnModuleInit {
   private readonly logger = new Logger('StompSession');
   private readonly sessions = new Set<StompSession>();
-  private readonly deps: SessionDeps;
+  private readonly deps: SessionDeps & { interceptors: StompChannelInterceptor[] };
   private readonly options: SessionOptions;
 
   constructor(
@@ -26,7 +31,9 @@ export class StompSessionFactory implements StompEndpoint {
     userSessions: UserSessionRegistry,
     @Inject(STOMP_APPLICATION) app: StompApplication,
     events: EventEmitter2,
+    private readonly discovery: DiscoveryService,
     @Optional() @Inject(SESSION_METRICS) metrics?: SessionMetrics,
+    @Optional() @Inject(STOMP_BUILTIN_INTERCEPTORS) private readonly builtin: readonly StompChannelInterceptor[] = [],
   ) {
     this.options = options;
     const users: UserDestinationResolver = {
@@ -44,9 +51,21 @@ export class StompSessionFactory implements StompEndpoint {
       app,
       events: { emit: (name, payload) => void events.emit(name, payload) },
       metrics: metrics ?? NO_METRICS,
+      interceptors: [],
       ended: (session) => this.sessions.delete(session),
       logError: (message, error) => this.logger.error(`${message}: ${error instanceof Error ? error.stack : String(error)}`),
     };
+  }
+
+  /** Every provider marked @StompInterceptor(), by `order`, after the built-in ones. */
+  onModuleInit(): void {
+    const found: { order: number; interceptor: StompChannelInterceptor }[] = [];
+    for (const wrapper of this.discovery.getProviders()) {
+      const meta = wrapper.metatype ? Reflect.getMetadata(STOMP_INTERCEPTOR, wrapper.metatype) : undefined;
+      if (meta && wrapper.instance) found.push({ order: meta.order, interceptor: wrapper.instance as StompChannelInterceptor });
+    }
+    found.sort((a, b) => a.order - b.order);
+    this.deps.interceptors = [...this.builtin, ...found.map((f) => f.interceptor)];
   }
 
   open(connection: Connection): StompSession {

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { StompSessionFactory } from './stomp-session.factory';
 import { STOMP_ENDPOINT } from './stomp-endpoint.port';
 import { DEFAULT_SESSION_OPTIONS, SESSION_OPTIONS, type SessionOptions } from './session-options';
@@ -15,7 +16,7 @@ export class StompSessionModule {
     return {
       module: StompSessionModule,
       global: true,
-      imports: options.imports,
+      imports: [DiscoveryModule, ...(options.imports ?? [])],
       providers: [
         ...(options.optionsProvided ? [] : [{ provide: SESSION_OPTIONS, useValue: { ...DEFAULT_SESSION_OPTIONS, ...options.session } satisfies SessionOptions }]),
         StompSessionFactory,

@@ -20,6 +20,8 @@ import { HeartbeatMonitor } from './heartbeat-monitor';
 import { TokenBucket } from './token-bucket';
 import { TransactionBuffer } from './transaction-buffer';
 import { isEncodable, messageHeaders } from './message-headers';
+import type { StompChannelInterceptor } from './channel-interceptor.port';
+import { clientErrorOf } from './client-error';
 import { CloseCode, doorOf, type SessionMeter, type SessionMetrics } from './session-metrics';
 
 export interface SessionDeps {
@@ -28,6 +30,8 @@ export interface SessionDeps {
   app: StompApplication;
   events: SessionEventSink;
   metrics: SessionMetrics;
+  /** Channel interceptors, in order (destination rules first). */
+  interceptors: readonly StompChannelInterceptor[];
   /** Called once when the session has ended, whatever the reason. */
   ended(session: StompSession): void;
   /** Unexpected faults (bugs, not bad input) go here so they are seen; the session survives them. */
@@ -70,6 +74,8 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
   private pending: StompFrame[] = [];
   private messageSeq = 0;
   private readonly meter: SessionMeter;
+  private connectFrame?: StompFrame;
+  private readonly hasOutbound: boolean;
   private blockedSince = 0;
 
   constructor(
@@ -78,6 +84,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     private readonly options: SessionOptions,
   ) {
     this.meter = deps.metrics.open(doorOf(connection.transport), 'stomp');
+    this.hasOutbound = deps.interceptors.some((i) => i.preDeliver);
     this.decoder = new StompDecoder(options.limits, { commands: 'client' });
     this.heartbeat = new HeartbeatMonitor(
       () => this.writeRaw(HEARTBEAT, false),
@@ -154,10 +161,12 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     this.close(CloseCode.GoingAway, 'server shutting down', 'shutdown');
   }
 
-  private dispatch(frame: StompFrame): void {
+  private dispatch(received: StompFrame): void {
     try {
-      if (frame.command === 'CONNECT' || frame.command === 'STOMP') return this.onConnect(frame);
-      if (this.state !== 'connected') return this.fail('no CONNECT frame', `${frame.command} received before CONNECT.`, frame);
+      if (received.command === 'CONNECT' || received.command === 'STOMP') return this.onConnect(received);
+      if (this.state !== 'connected') return this.fail('no CONNECT frame', `${received.command} received before CONNECT.`, received);
+      const frame = this.intercept(received);
+      if (!frame) return;
       switch (frame.command) {
         case 'SEND': return this.onSend(frame, false);
         case 'SUBSCRIBE': return this.onSubscribe(frame);
@@ -173,6 +182,28 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     } catch (error) {
       this.crash(error);
     }
+  }
+
+  /** Runs the inbound interceptors; undefined when one refused the frame (already answered). */
+  private intercept(frame: StompFrame): StompFrame | undefined {
+    let current = frame;
+    for (const interceptor of this.deps.interceptors) {
+      if (!interceptor.preSend) continue;
+      try {
+        current = interceptor.preSend(current, this) ?? current;
+      } catch (error) {
+        const known = clientErrorOf(error);
+        if (!known) throw error;
+        if (current.command === 'CONNECT' || current.command === 'STOMP') {
+          this.fail(known.message, 'The CONNECT frame was refused.', undefined, 'auth-failed', [], CloseCode.PolicyViolation);
+          return undefined;
+        }
+        const destination = current.headers.get('destination');
+        this.reportError(destination === undefined ? known : { ...known, destination }, current.headers.get('receipt'));
+        return undefined;
+      }
+    }
+    return current;
   }
 
   private onConnect(frame: StompFrame): void {
@@ -191,6 +222,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
       return this.fail('malformed heart-beat header', 'heart-beat must be two non-negative integers: cx,cy.', frame);
     }
     this.state = 'authenticating';
+    this.connectFrame = frame;
     this.settle(
       () => this.deps.app.authenticate(frame.headers),
       (principal) => this.connected(principal, beats),
@@ -204,6 +236,8 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
   private connected(principal: Principal | undefined, beats: { sendEveryMs: number; expectEveryMs: number }): void {
     if (this.state !== 'authenticating') return;
     this.principal = principal;
+    // Interceptors see CONNECT with its principal known (Spring's preSend on CONNECT, after authentication).
+    if (this.deps.interceptors.length > 0 && !this.intercept(this.connectFrame!)) return;
     this.state = 'connected';
     const headers: [string, string][] = [
       ['version', this.version],
@@ -254,8 +288,6 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
       return;
     }
     if (this.isBrokerDestination(destination) && !this.deps.users.isPrivate(destination)) {
-      const refusal = this.deps.app.checkBrokerSend(this, destination);
-      if (refusal) return this.reportError(refusal, receiptId);
       // createMessage keeps only application headers (#10): the same for the simple broker and the relay.
       this.deps.broker.publish(createMessage(destination, frame.body, frame.headers));
       this.meter.messageIn();
@@ -389,6 +421,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
 
   private deliverTo(record: SubscriptionRecord, message: BrokerMessage): void {
     if (this.state !== 'connected') return;
+    if (this.hasOutbound && !this.deps.interceptors.every((i) => !i.preDeliver || i.preDeliver(message, record, this))) return;
     // The frame is encoded once per message, version and destination; per subscriber only ids differ.
     let template = message.encodings.get(record.templateKey) as MessageTemplate | undefined;
     if (!template) {

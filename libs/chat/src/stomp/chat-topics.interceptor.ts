@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import { StompClientError, StompInterceptor, type StompChannelInterceptor, type StompFrame } from '@app/stomp';
+import { LEGACY_CHAT_DESTINATION } from '../chat-message.render';
+
+const ROOM_TOPICS = '/topic/rooms/';
+
+/**
+ * Chat messages go through `/app` so that they are validated and stored once: a SEND straight to a chat
+ * topic (`/topic/messages`, `/topic/rooms/**`) is refused, as CONTRACT's destination table says.
+ */
+@Injectable()
+@StompInterceptor({ order: 10 })
+export class ChatTopicsInterceptor implements StompChannelInterceptor {
+  preSend(frame: StompFrame): void {
+    if (frame.command !== 'SEND') return;
+    const destination = frame.headers.get('destination') ?? '';
+    if (destination === LEGACY_CHAT_DESTINATION || destination.startsWith(ROOM_TOPICS)) {
+      throw new StompClientError(
+        'forbidden-destination',
+        'Chat messages go through /app (e.g. /app/rooms/{room}) so that they are validated and stored.',
+      );
+    }
+  }
+}
