@@ -97,3 +97,17 @@ describe('#10 negotiation', () => {
     await stillAnswers(anonymous);
   });
 });
+
+describe('#10 transactions answer each receipt once', () => {
+  it('an enlisted SEND gets its RECEIPT when enlisted and not again at COMMIT', async () => {
+    const c = await RawStomp.open(`${anonymous.wsUrl}/chat`);
+    await c.connect({ login: 'tx', 'heart-beat': '0,0' });
+    c.send(f('BEGIN', { transaction: 't' }) + f('SEND', { destination: '/topic/tx', transaction: 't', receipt: 'in-tx' }, 'x')
+      + f('COMMIT', { transaction: 't', receipt: 'committed' }));
+    await c.next((x) => x.command === 'RECEIPT' && x.headers.get('receipt-id') === 'committed');
+    c.send(f('SUBSCRIBE', { id: 'last', destination: '/topic/tx-done', receipt: 'last' }));
+    await c.next((x) => x.command === 'RECEIPT' && x.headers.get('receipt-id') === 'last');
+    assert.equal(c.frames.filter((x) => x.headers.get('receipt-id') === 'in-tx').length, 1);
+    c.close();
+  });
+});

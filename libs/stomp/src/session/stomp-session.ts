@@ -278,7 +278,8 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
         (ok) => {
           if (!ok) return;
           this.meter.messageIn();
-          this.receipt(frame);
+          // An enlisted frame got its RECEIPT when it was enlisted; COMMIT answers for the rest.
+          if (!committing) this.receipt(frame);
         },
         (error: unknown) => {
           this.deps.logError(`handler for ${destination} failed`, error);
@@ -291,7 +292,8 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
       // createMessage keeps only application headers (#10): the same for the simple broker and the relay.
       this.deps.broker.publish(createMessage(destination, frame.body, frame.headers));
       this.meter.messageIn();
-      return this.receipt(frame);
+      if (!committing) this.receipt(frame);
+      return;
     }
     this.reportError({ error: 'forbidden-destination', message: `Messages cannot be sent to ${destination}.` }, receiptId);
   }
@@ -361,7 +363,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     const tx = committing ? undefined : frame.headers.get('transaction');
     if (tx !== undefined) return this.enlist(tx, frame);
     // The simple broker delivers once and keeps no unacknowledged copies (as Spring's): ACK/NACK only confirm.
-    this.receipt(frame);
+    if (!committing) this.receipt(frame);
   }
 
   private onBegin(frame: StompFrame): void {
