@@ -141,7 +141,8 @@ async function waitUntilBothNodesServe(topology: Omit<Topology, 'stop'>, exited:
   throw new Error(`the proxy did not reach both nodes (saw ${[...seen].join(', ') || 'none'}; last: ${last}):\n${topology.proxyOutput()}`);
 }
 
-export async function startTopology(extraNodeEnv: Record<string, string> = {}): Promise<Topology> {
+/** `nodeEnv(i)` adds to (or overrides) node i's environment, e.g. its own BROKER_RELAY. */
+export async function startTopology(nodeEnv: (index: number) => Record<string, string> = () => ({})): Promise<Topology> {
   const db = `chat_deploy_${process.pid}_${Date.now()}`;
   await admin(`CREATE DATABASE ${db}`);
   const certDir = mkdtempSync(join(tmpdir(), 'chat-proxy-cert-'));
@@ -150,13 +151,12 @@ export async function startTopology(extraNodeEnv: Record<string, string> = {}): 
 
   const [httpPort, httpsPort] = [await freePort(), await freePort()];
   const publicUrl = `https://localhost:${httpsPort}`;
-  const nodeEnv = {
+  const commonEnv = {
     DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${db}`,
     BROKER_RELAY: RELAY,
     PUBLIC_URL: publicUrl,
     TRUST_PROXY: 'loopback',
     RATE_LIMIT_PER_SEC: '0',
-    ...extraNodeEnv,
   };
   const started: RunningServer[] = [];
   let proxy: ReturnType<typeof startProxy> | undefined;
@@ -170,7 +170,9 @@ export async function startTopology(extraNodeEnv: Record<string, string> = {}): 
     await admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
   };
   try {
-    for (const s of await Promise.all([startServer(nodeEnv, NODE_START_MS), startServer(nodeEnv, NODE_START_MS)])) started.push(s);
+    const nodes = await Promise.allSettled([0, 1].map((i) => startServer({ ...commonEnv, ...nodeEnv(i) }, NODE_START_MS)));
+    for (const n of nodes) if (n.status === 'fulfilled') started.push(n.value);
+    for (const n of nodes) if (n.status === 'rejected') throw n.reason;
     const [one, two] = started;
     proxy = startProxy({
       PROXY_BIND: '127.0.0.1',
