@@ -8,15 +8,15 @@ import { Injectable, Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
   StompBrokerModule, StompClientError, StompInterceptor,
-  type StompAuthenticator, type StompChannelInterceptor, type StompFrame,
+  type Authenticator, type Credentials, type StompChannelInterceptor, type StompFrame,
 } from '@app/stomp';
 import { RawStomp, frameText as f } from '../support/raw-stomp';
 
 /** `login:name:role1+role2` names the user and its roles. */
 @Injectable()
-class LoginRoles implements StompAuthenticator {
-  async authenticate(headers: Map<string, string>) {
-    const [name, roles = ''] = (headers.get('login') ?? '').split(':');
+class LoginRoles implements Authenticator {
+  async authenticate(credentials: Credentials) {
+    const [name, roles = ''] = (credentials.login ?? '').split(':');
     return name ? { name, roles: roles.split('+').filter(Boolean) } : undefined;
   }
 }

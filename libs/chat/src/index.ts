@@ -36,7 +36,8 @@ export {
   type LegacyChatInput,
 } from './chat.service';
 export { ChatModule } from './chat.module';
-export { TokenAuthenticator } from './identity/token-authenticator';
+export { JwtAuthenticator, type JwtKeys } from './identity/jwt.authenticator';
+export { IdentityModule, jwtKeysFrom } from './identity/identity.module';
 export { ChatController } from './stomp/chat.controller';
 export { ChatStompApplication } from './stomp/chat-stomp.application';
 export { ChatStompModule } from './stomp/chat-stomp.module';

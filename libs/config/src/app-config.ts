@@ -40,6 +40,15 @@ export class AppConfig {
   @IsOptional() @IsString() @MinLength(16, { message: 'AUTH_TOKEN_SECRET must be at least 16 characters' })
   AUTH_TOKEN_SECRET?: string;
 
+  /** Path of a PEM public key (or certificate): tokens are then RS256 (RSA key) or ES256 (P-256 key). */
+  @IsOptional() @IsString() @MinLength(1)
+  AUTH_PUBLIC_KEY?: string;
+
+  /** A JWK set URL: RS256/ES256 tokens are verified with its keys, fetched on demand and cached. */
+  @IsOptional() @IsString()
+  @Matches(/^https?:\/\/[^\s/]+(\/\S*)?$/, { message: 'AUTH_JWKS_URL must be an http:// or https:// URL' })
+  AUTH_JWKS_URL?: string;
+
   /** Comma-separated origins or `*`; empty means "the server's own origin only". */
   @IsOptional() @IsString()
   ALLOWED_ORIGINS?: string;
@@ -95,7 +104,7 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-const KEYS = Object.keys(new AppConfig()).concat(['BROKER_RELAY', 'AUTH_TOKEN_SECRET', 'ALLOWED_ORIGINS']);
+const KEYS = Object.keys(new AppConfig()).concat(['BROKER_RELAY', 'AUTH_TOKEN_SECRET', 'AUTH_PUBLIC_KEY', 'AUTH_JWKS_URL', 'ALLOWED_ORIGINS']);
 
 /** Reads the known variables from `env`; empty strings count as unset. Throws ConfigError naming every bad one. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {

@@ -2,29 +2,23 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { StompHeaders } from '@app/stomp-codec';
 import type { BrokerMessage } from '@app/messaging';
 import { MessageRouter } from '@app/message-routing';
-import type { ClientError, Principal, SessionContext, StompApplication } from '@app/stomp-session';
+import type { ClientError, SessionContext, StompApplication } from '@app/stomp-session';
 import { CHAT_API, type ChatApi } from '../chat-api.port';
 import { isChatError } from '../chat-error';
-import { TokenAuthenticator } from '../identity/token-authenticator';
 
 const ROOM_TOPIC = '/topic/rooms/';
 
 /**
- * The chat's answer to every STOMP session: identity from CONNECT, `/app` to the message router, and
- * `since-id` subscriptions served by the chat service's replay-then-live follower. Chat topics are
- * closed to direct SENDs by ChatTopicsInterceptor.
+ * The chat's answer to every STOMP session: `/app` to the message router, and `since-id` subscriptions
+ * served by the chat service's replay-then-live follower. Chat topics are closed to direct SENDs by
+ * ChatTopicsInterceptor; identity is the AUTHENTICATOR's, as on every other door.
  */
 @Injectable()
 export class ChatStompApplication implements StompApplication {
   constructor(
     private readonly router: MessageRouter,
-    private readonly authenticator: TokenAuthenticator,
     @Inject(CHAT_API) private readonly chat: ChatApi,
   ) {}
-
-  authenticate(headers: StompHeaders): Promise<Principal | undefined> {
-    return this.authenticator.authenticate(headers);
-  }
 
   handleSend(ctx: SessionContext, destination: string, headers: StompHeaders, body: Buffer): Promise<boolean> {
     return this.router.dispatchSend(ctx, destination, headers, body);

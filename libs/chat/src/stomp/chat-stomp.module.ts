@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MessageRoutingModule } from '@app/message-routing';
 import { STOMP_APPLICATION } from '@app/stomp-session';
-import { TokenAuthenticator } from '../identity/token-authenticator';
 import { ChatController } from './chat.controller';
 import { ChatStompApplication } from './chat-stomp.application';
 import { ChatTopicsInterceptor } from './chat-topics.interceptor';
@@ -9,7 +8,7 @@ import { ChatTopicsInterceptor } from './chat-topics.interceptor';
 /** The chat over STOMP: handlers for /app and the StompApplication every session uses. Needs ChatModule.forRoot() (global). */
 @Module({
   imports: [MessageRoutingModule],
-  providers: [TokenAuthenticator, ChatController, ChatTopicsInterceptor, ChatStompApplication, { provide: STOMP_APPLICATION, useExisting: ChatStompApplication }],
-  exports: [STOMP_APPLICATION, TokenAuthenticator],
+  providers: [ChatController, ChatTopicsInterceptor, ChatStompApplication, { provide: STOMP_APPLICATION, useExisting: ChatStompApplication }],
+  exports: [STOMP_APPLICATION],
 })
 export class ChatStompModule {}

@@ -86,7 +86,7 @@ function session(principal?: string): SessionContext & { replies: BrokerMessage[
   const replies: BrokerMessage[] = [];
   return {
     sessionId: `s${Math.random().toString(36).slice(2)}`,
-    principal: principal ? { name: principal } : undefined,
+    principal: principal ? { name: principal, roles: [] } : undefined,
     version: '1.2',
     transport: 'test',
     remoteAddress: '127.0.0.1',

@@ -96,7 +96,7 @@ const received: { destination: string; message: BrokerMessage }[] = [];
 function session(principal?: string): SessionContext & { replies: BrokerMessage[] } {
   const replies: BrokerMessage[] = [];
   return {
-    sessionId: `s${Math.random().toString(36).slice(2)}`, principal: principal ? { name: principal } : undefined,
+    sessionId: `s${Math.random().toString(36).slice(2)}`, principal: principal ? { name: principal, roles: [] } : undefined,
     version: '1.2', transport: 'test', remoteAddress: '127.0.0.1', replies,
     sendToSubscription: (_id, message) => void replies.push(message),
   };

@@ -1,4 +1,4 @@
 export { StompBrokerModule, type StompBrokerAsyncOptions, type StompBrokerModuleExtras } from './stomp-broker.module';
 export { STOMP_BROKER_OPTIONS, resolveOptions, type ResolvedStompBrokerOptions, type StompBrokerOptions, type StompEndpointOptions } from './stomp-broker.options';
-export { RouterStompApplication, STOMP_AUTHENTICATOR, type StompAuthenticator } from './router-stomp.application';
+export { RouterStompApplication } from './router-stomp.application';
 export { StompEndpointServer } from './stomp-endpoint.server';

@@ -1,38 +1,17 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { StompHeaders } from '@app/stomp-codec';
 import type { BrokerMessage } from '@app/messaging';
 import { MessageRouter } from '@app/message-routing';
-import {
-  AuthenticationError, type ClientError, type Principal, type SessionContext, type StompApplication,
-} from '@app/stomp-session';
-
-/** Who a CONNECT is (Spring's ChannelInterceptor on CONNECT + a Principal): resolve, or throw AuthenticationError. */
-export interface StompAuthenticator {
-  authenticate(connectHeaders: StompHeaders): Promise<Principal | undefined>;
-}
-export const STOMP_AUTHENTICATOR = Symbol('StompAuthenticator');
-
-const LOGIN = /^[^\p{Cc}\p{Cf}]{1,64}$/u;
+import type { ClientError, SessionContext, StompApplication } from '@app/stomp-session';
 
 /**
  * The application every session uses unless an app supplies its own: `/app` goes to the @MessageMapping
- * handlers, every broker destination is open, identity comes from the STOMP_AUTHENTICATOR provider or,
- * without one, from the CONNECT `login` header (anonymous when absent), as in Spring's samples.
+ * handlers, every broker destination is open. (Identity is the session's: the AUTHENTICATOR provider, or
+ * without one the CONNECT `login` header, anonymous when absent, as in Spring's samples.)
  */
 @Injectable()
 export class RouterStompApplication implements StompApplication {
-  constructor(
-    private readonly router: MessageRouter,
-    @Optional() @Inject(STOMP_AUTHENTICATOR) private readonly authenticator?: StompAuthenticator,
-  ) {}
-
-  async authenticate(headers: StompHeaders): Promise<Principal | undefined> {
-    if (this.authenticator) return this.authenticator.authenticate(headers);
-    const login = headers.get('login');
-    if (login === undefined || login === '') return undefined;
-    if (!LOGIN.test(login)) throw new AuthenticationError('invalid login: 1 to 64 characters, no control characters');
-    return { name: login };
-  }
+  constructor(private readonly router: MessageRouter) {}
 
   handleSend(ctx: SessionContext, destination: string, headers: StompHeaders, body: Buffer): Promise<boolean> {
     return this.router.dispatchSend(ctx, destination, headers, body);

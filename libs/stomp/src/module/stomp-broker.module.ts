@@ -4,10 +4,11 @@ import { MessagingModule, SimpleBroker, type BrokerPort } from '@app/messaging';
 import { StompRelayBroker } from '@app/broker-relay';
 import { MessageRoutingModule, ROUTING_OPTIONS, type RoutingOptions } from '@app/message-routing';
 import {
-  DEFAULT_SESSION_OPTIONS, SESSION_OPTIONS, STOMP_APPLICATION, STOMP_BUILTIN_INTERCEPTORS, StompSessionModule, type SessionOptions, type StompChannelInterceptor,
+  AUTHENTICATOR, DEFAULT_SESSION_OPTIONS, SESSION_OPTIONS, STOMP_APPLICATION, STOMP_BUILTIN_INTERCEPTORS, StompSessionModule,
+  type Authenticator, type SessionOptions, type StompChannelInterceptor,
 } from '@app/stomp-session';
 import { DestinationAuthorization } from '../security';
-import { RouterStompApplication, STOMP_AUTHENTICATOR, type StompAuthenticator } from './router-stomp.application';
+import { RouterStompApplication } from './router-stomp.application';
 import { STOMP_ENDPOINT_ATTACH, StompEndpointServer } from './stomp-endpoint.server';
 import { STOMP_BROKER_OPTIONS, resolveOptions, type ResolvedStompBrokerOptions, type StompBrokerOptions } from './stomp-broker.options';
 
@@ -18,8 +19,11 @@ export interface StompBrokerModuleExtras {
   application?: ModuleMetadata['imports'];
   /** Attach the endpoints to Nest's HTTP server by itself (default true); false when the app calls `attach`. */
   attach?: boolean;
-  /** Who a CONNECT is, for the default application (without it: the `login` header names the user). */
-  authenticator?: Type<StompAuthenticator>;
+  /**
+   * Who a client is (provided as AUTHENTICATOR, for the app's other doors too). Without it and without an
+   * AUTHENTICATOR provider of the app's own, the CONNECT `login` header names the user.
+   */
+  authenticator?: Type<Authenticator>;
 }
 
 export interface StompBrokerAsyncOptions extends StompBrokerModuleExtras {
@@ -77,6 +81,7 @@ export class StompBrokerModule {
           }),
         },
         { provide: STOMP_ENDPOINT_ATTACH, useValue: extras.attach ?? true },
+        ...(extras.authenticator ? [{ provide: AUTHENTICATOR, useClass: extras.authenticator }] : []),
         {
           provide: STOMP_BUILTIN_INTERCEPTORS,
           inject: [STOMP_BROKER_OPTIONS],
@@ -84,7 +89,10 @@ export class StompBrokerModule {
             o.authorization.length > 0 ? [new DestinationAuthorization(o.authorization)] : [],
         },
       ],
-      exports: [STOMP_BROKER_OPTIONS, SESSION_OPTIONS, ROUTING_OPTIONS, STOMP_ENDPOINT_ATTACH, STOMP_BUILTIN_INTERCEPTORS],
+      exports: [
+        STOMP_BROKER_OPTIONS, SESSION_OPTIONS, ROUTING_OPTIONS, STOMP_ENDPOINT_ATTACH, STOMP_BUILTIN_INTERCEPTORS,
+        ...(extras.authenticator ? [AUTHENTICATOR] : []),
+      ],
     };
     const defaultApplication: DynamicModule = {
       module: class DefaultStompApplicationModule {},
@@ -92,7 +100,6 @@ export class StompBrokerModule {
       providers: [
         RouterStompApplication,
         { provide: STOMP_APPLICATION, useExisting: RouterStompApplication },
-        ...(extras.authenticator ? [{ provide: STOMP_AUTHENTICATOR, useClass: extras.authenticator }] : []),
       ],
       exports: [STOMP_APPLICATION],
     };

@@ -1,13 +1,17 @@
 export type { Connection } from './connection.port';
 export { STOMP_ENDPOINT, type SessionHandle, type StompEndpoint } from './stomp-endpoint.port';
 export {
+  AUTHENTICATOR,
   AuthenticationError,
-  STOMP_APPLICATION,
-  type ClientError,
+  bearerToken,
+  connectCredentials,
+  type Authenticator,
+  type Credentials,
   type Principal,
-  type SessionContext,
-  type StompApplication,
-} from './stomp-application.port';
+} from './authenticator.port';
+export { LoginAuthenticator } from './login.authenticator';
+export { onPrincipalExpiry } from './principal-expiry';
+export { STOMP_APPLICATION, type ClientError, type SessionContext, type StompApplication } from './stomp-application.port';
 export {
   StompEvents,
   type SessionConnectedEvent,

@@ -1,12 +1,6 @@
 import type { StompHeaders, StompVersion } from '@app/stomp-codec';
 import type { BrokerMessage } from '@app/messaging';
-
-/** Who is on the other end of a session. Anonymous sessions have no principal. */
-export interface Principal {
-  readonly name: string;
-  /** e.g. `moderator`, `admin`: what destination rules and guards check. */
-  readonly roles?: readonly string[];
-}
+import type { Principal } from './authenticator.port';
 
 /** What application code may know and do about the session that sent a frame. */
 export interface SessionContext {
@@ -19,11 +13,6 @@ export interface SessionContext {
   sendToSubscription(subscriptionId: string, message: BrokerMessage): void;
 }
 
-/** Refusal of a CONNECT: the session answers with an ERROR frame carrying this message, then closes. */
-export class AuthenticationError extends Error {
-  override readonly name = 'AuthenticationError';
-}
-
 /** A client-facing error for one SEND: goes to the session's `/user/queue/errors`, the session stays open. */
 export interface ClientError {
   error: string;
@@ -33,12 +22,11 @@ export interface ClientError {
 }
 
 /**
- * The application behind every STOMP session: identity, `/app` destinations, and the chat's rules for
- * broker destinations. The session owns the protocol; this owns meaning.
+ * The application behind every STOMP session: `/app` destinations and the chat's rules for broker
+ * destinations. The session owns the protocol; this owns meaning. (Identity is the Authenticator's, the
+ * same one every other door uses.)
  */
 export interface StompApplication {
-  /** Resolves the principal of a CONNECT (undefined = anonymous); throws AuthenticationError to refuse. */
-  authenticate(connectHeaders: StompHeaders): Promise<Principal | undefined>;
   /**
    * A SEND to `/app/**`. Resolves true when handled (the session then sends RECEIPT), false when the
    * application already reported an error to the client.

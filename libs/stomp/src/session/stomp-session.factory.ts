@@ -5,6 +5,8 @@ import { BROKER, UserDestinations, UserSessionRegistry, type BrokerPort } from '
 import type { Connection } from './connection.port';
 import type { StompEndpoint } from './stomp-endpoint.port';
 import { STOMP_APPLICATION, type StompApplication } from './stomp-application.port';
+import { AUTHENTICATOR, type Authenticator } from './authenticator.port';
+import { LoginAuthenticator } from './login.authenticator';
 import { SESSION_OPTIONS, type SessionOptions, type UserDestinationResolver } from './session-options';
 import { NO_METRICS, type SessionMetrics } from './session-metrics';
 import { StompSession, type SessionDeps } from './stomp-session';
@@ -34,6 +36,7 @@ export class StompSessionFactory implements StompEndpoint, OnModuleInit {
     private readonly discovery: DiscoveryService,
     @Optional() @Inject(SESSION_METRICS) metrics?: SessionMetrics,
     @Optional() @Inject(STOMP_BUILTIN_INTERCEPTORS) private readonly builtin: readonly StompChannelInterceptor[] = [],
+    @Optional() @Inject(AUTHENTICATOR) authenticator?: Authenticator,
   ) {
     this.options = options;
     const users: UserDestinationResolver = {
@@ -49,6 +52,7 @@ export class StompSessionFactory implements StompEndpoint, OnModuleInit {
       broker,
       users,
       app,
+      authenticator: authenticator ?? new LoginAuthenticator(),
       events: { emit: (name, payload) => void events.emit(name, payload) },
       metrics: metrics ?? NO_METRICS,
       interceptors: [],

@@ -7,7 +7,8 @@ import { DEFAULT_SESSION_OPTIONS, SESSION_OPTIONS, type SessionOptions } from '.
 /**
  * The STOMP endpoint for every transport, with its session options. Needs the messaging module's BROKER and user
  * destinations, and EventEmitterModule from the app; `imports` must bring a STOMP_APPLICATION provider
- * (the application sits above this library, so it is handed in rather than imported).
+ * (the application sits above this library, so it is handed in rather than imported). Identity is the
+ * AUTHENTICATOR provider's when there is one (the same one an app's other doors use), else a LoginAuthenticator.
  */
 @Module({})
 export class StompSessionModule {

@@ -13,7 +13,9 @@ import {
 import { createMessage, type BrokerMessage, type BrokerPort, type Subscriber } from '@app/messaging';
 import type { Connection } from './connection.port';
 import type { SessionHandle } from './stomp-endpoint.port';
-import type { ClientError, Principal, SessionContext, StompApplication } from './stomp-application.port';
+import type { ClientError, SessionContext, StompApplication } from './stomp-application.port';
+import { connectCredentials, type Authenticator, type Principal } from './authenticator.port';
+import { onPrincipalExpiry } from './principal-expiry';
 import type { SessionOptions, UserDestinationResolver } from './session-options';
 import { StompEvents, type SessionEventSink } from './session-events';
 import { HeartbeatMonitor } from './heartbeat-monitor';
@@ -28,6 +30,8 @@ export interface SessionDeps {
   broker: BrokerPort;
   users: UserDestinationResolver;
   app: StompApplication;
+  /** Who a CONNECT is: the same authenticator every other door asks. */
+  authenticator: Authenticator;
   events: SessionEventSink;
   metrics: SessionMetrics;
   /** Channel interceptors, in order (destination rules first). */
@@ -72,6 +76,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
   private readonly bucket: TokenBucket;
   private readonly connectTimer: NodeJS.Timeout;
   private pending: StompFrame[] = [];
+  private cancelExpiry: () => void = () => undefined;
   private messageSeq = 0;
   private readonly meter: SessionMeter;
   private connectFrame?: StompFrame;
@@ -224,7 +229,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     this.state = 'authenticating';
     this.connectFrame = frame;
     this.settle(
-      () => this.deps.app.authenticate(frame.headers),
+      () => this.deps.authenticator.authenticate(connectCredentials(frame.headers)),
       (principal) => this.connected(principal, beats),
       (error: unknown) => {
         const message = error instanceof Error ? error.message : 'authentication failed';
@@ -248,6 +253,9 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     if (principal) headers.push(['user-name', principal.name]);
     this.writeFrame('CONNECTED', headers);
     this.heartbeat.start(beats.sendEveryMs, beats.expectEveryMs);
+    this.cancelExpiry = onPrincipalExpiry(principal, () =>
+      this.fail('token expired', 'The token of this session has expired; reconnect with a fresh one.', undefined, 'token-expired', [], CloseCode.PolicyViolation),
+    );
     this.deps.users.connected(this.sessionId, principal?.name);
     this.deps.events.emit(StompEvents.Connected, {
       sessionId: this.sessionId, user: principal?.name, version: this.version, transport: this.transport,
@@ -540,6 +548,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     const wasConnected = this.state === 'connected' || this.state === 'authenticating';
     this.state = 'closed';
     clearTimeout(this.connectTimer);
+    this.cancelExpiry();
     this.heartbeat.stop();
     for (const record of this.subscriptions.values()) {
       record.stop?.();
