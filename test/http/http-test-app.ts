@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Global, Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ChatModule } from '@app/chat';
+import { ChatModule, IdentityModule } from '@app/chat';
 import { AppConfig, loadConfig } from '@app/config';
 import { MessagingModule } from '@app/messaging';
 import { ObservabilityModule } from '@app/observability';
@@ -21,7 +21,7 @@ export interface HttpTestApp {
 
 /**
  * The chat without STOMP on 127.0.0.1:0 over SQLite in memory, wired the way app.module.ts should:
- * config, persistence, messaging, chat, observability, the HTTP doors, and /ws/chat on the upgrade router.
+ * config, persistence, messaging, chat, identity, observability, the HTTP doors, and /ws/chat on the upgrade router.
  */
 export async function startHttpApp(
   env: Record<string, string> = {},
@@ -39,6 +39,7 @@ export async function startHttpApp(
       PersistenceModule.forRoot(),
       MessagingModule.forRoot(),
       ChatModule,
+      IdentityModule,
       ObservabilityModule,
       HttpTransportsModule.forRoot({ imports: [ChatModule], http }),
     ],

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { MetricsModule } from '@app/observability';
+import { AuthenticationGuard } from './authentication.guard';
 import { PlainWsTransport } from '../plain-ws/plain-ws.transport';
 import { DEFAULT_HTTP_TRANSPORT_OPTIONS, HTTP_TRANSPORT_OPTIONS, type HttpTransportOptions } from './http-transport-options';
 import { JsonBodyMiddleware } from './json-body.middleware';
@@ -12,8 +13,9 @@ import { SseHub } from './sse-hub';
 
 /**
  * The chat without STOMP: REST, long polling, SSE and the plain WebSocket (PlainWsTransport, which the
- * app registers with the UpgradeRouter). Needs CHAT_API (ChatModule) and AppConfig from the app, and the
- * Nest app created with `bodyParser: false` (JsonBodyMiddleware reads bodies itself, with the size limit).
+ * app registers with the UpgradeRouter). Needs CHAT_API (ChatModule), AUTHENTICATOR (IdentityModule) and
+ * AppConfig from the app, and the Nest app created with `bodyParser: false` (JsonBodyMiddleware reads
+ * bodies itself, with the size limit).
  */
 @Module({})
 export class HttpTransportsModule implements NestModule {
@@ -27,6 +29,7 @@ export class HttpTransportsModule implements NestModule {
         SseHub,
         LongPollService,
         PlainWsTransport,
+        AuthenticationGuard,
         OriginMiddleware,
         JsonBodyMiddleware,
       ],

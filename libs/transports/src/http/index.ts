@@ -2,6 +2,9 @@ export { isOriginAllowed, requestOriginAllowed, type AllowedOrigins } from '@app
 export { OriginMiddleware } from './origin.middleware';
 export { JsonBodyMiddleware } from './json-body.middleware';
 export { HttpErrorFilter } from './http-error.filter';
+export { AuthenticationGuard, RequestPrincipal } from './authentication.guard';
+export { HttpDoor } from './http-door.decorator';
+export { requestCredentials } from './request-credentials';
 export { HttpError, type ErrorBody } from './http-error';
 export { sendError } from './send-error';
 export { sseEvent, SSE_HEARTBEAT } from './sse-encoding';

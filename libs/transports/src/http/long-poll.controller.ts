@@ -1,13 +1,15 @@
-import { Controller, Get, Inject, Param, Query, Res, UseFilters } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
-import { HttpErrorFilter } from './http-error.filter';
+import type { Principal } from '@app/stomp-session';
+import { RequestPrincipal } from './authentication.guard';
+import { HttpDoor } from './http-door.decorator';
 import { HTTP_TRANSPORT_OPTIONS, type HttpTransportOptions } from './http-transport-options';
 import { LongPollService } from './long-poll.service';
 import { optionalInteger } from './query-params';
 
 /** `GET /api/rooms/{room}/poll?after=ID&timeout=SECONDS` */
 @Controller('api/rooms')
-@UseFilters(HttpErrorFilter)
+@HttpDoor()
 export class LongPollController {
   constructor(
     private readonly polls: LongPollService,
@@ -20,12 +22,13 @@ export class LongPollController {
     @Query('after') after: unknown,
     @Query('timeout') timeout: unknown,
     @Res() res: ServerResponse,
+    @RequestPrincipal() principal: Principal | undefined,
   ): Promise<void> {
     const afterId = optionalInteger(after, 'after');
     const seconds = Math.min(
       optionalInteger(timeout, 'timeout') ?? this.options.pollDefaultTimeoutSec,
       this.options.pollMaxTimeoutSec,
     );
-    await this.polls.poll(room, afterId, seconds, res);
+    await this.polls.poll(room, afterId, seconds, res, principal?.expiresAt);
   }
 }

@@ -46,9 +46,10 @@ export class LongPollService implements BeforeApplicationShutdown {
 
   /**
    * Answers `res` with the messages of `room` newer than `after` (live only when undefined), waiting up
-   * to `timeoutSec`. Throws ChatError (before anything is written) for a bad room.
+   * to `timeoutSec`, and never past `expiresAt` (the caller's token). Throws ChatError (before anything is
+   * written) for a bad room.
    */
-  async poll(room: string, after: number | undefined, timeoutSec: number, res: ServerResponse): Promise<void> {
+  async poll(room: string, after: number | undefined, timeoutSec: number, res: ServerResponse, expiresAt?: number): Promise<void> {
     validateRoom(room);
     if (after !== undefined) {
       const ready = await this.chat.messages(room, { after, limit: this.options.pollMaxMessages });
@@ -58,19 +59,20 @@ export class LongPollService implements BeforeApplicationShutdown {
       }
     }
     if (res.destroyed || res.writableEnded) return;
-    this.hold(room, after ?? 0, after === undefined, timeoutSec, res);
+    const holdMs = Math.min(timeoutSec * 1000, expiresAt === undefined ? Infinity : Math.max(0, expiresAt - Date.now()));
+    this.hold(room, after ?? 0, after === undefined, holdMs, res);
   }
 
   beforeApplicationShutdown(): void {
     for (const waiter of [...this.waiters]) this.finish(waiter);
   }
 
-  private hold(room: string, after: number, liveOnly: boolean, timeoutSec: number, res: ServerResponse): void {
+  private hold(room: string, after: number, liveOnly: boolean, holdMs: number, res: ServerResponse): void {
     const waiter: Waiter = { res, bodies: [], lastId: after, flushQueued: false, done: false };
     this.waiters.add(waiter);
     this.counters.connections++;
     res.on('close', () => this.finish(waiter));
-    waiter.timer = setTimeout(() => this.finish(waiter), timeoutSec * 1000);
+    waiter.timer = setTimeout(() => this.finish(waiter), holdMs);
     const stop = this.chat.follow(room, liveOnly ? undefined : after, (m) => this.deliver(waiter, m));
     if (waiter.done) stop();
     else waiter.stop = stop;

@@ -1,7 +1,9 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { CHAT_API, ChatError, renderStoredMessage, type ChatApi, type StoredMessageJson } from '@app/chat';
 import { ChatMetrics, type TransportCounters } from '@app/observability';
-import { HttpErrorFilter } from './http-error.filter';
+import type { Principal } from '@app/stomp-session';
+import { RequestPrincipal } from './authentication.guard';
+import { HttpDoor } from './http-door.decorator';
 import { optionalInteger } from './query-params';
 
 export interface RoomSummaryJson {
@@ -12,7 +14,7 @@ export interface RoomSummaryJson {
 
 /** REST over the chat service: list rooms, read history (short polling), post a message. */
 @Controller('api/rooms')
-@UseFilters(HttpErrorFilter)
+@HttpDoor()
 export class RoomsController {
   private readonly counters: TransportCounters;
 
@@ -45,18 +47,22 @@ export class RoomsController {
     return messages.map(renderStoredMessage);
   }
 
-  /** `{from, text}` → 201 with the stored message. Header `client-message-id` makes a retry safe. */
+  /**
+   * `{from, text}` → 201 with the stored message; a signed-in sender's `from` is its token's `sub`.
+   * Header `client-message-id` makes a retry safe.
+   */
   @Post(':room/messages')
   @HttpCode(201)
   async post(
     @Param('room') room: string,
     @Body() body: unknown,
     @Headers('client-message-id') clientMessageId: string | undefined,
+    @RequestPrincipal() principal: Principal | undefined,
   ): Promise<StoredMessageJson> {
     this.counters.framesIn++;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ChatError('bad-json');
     const { from, text } = body as { from?: unknown; text?: unknown };
-    const stored = await this.chat.post({ room, from, text, ...(clientMessageId !== undefined && { clientMessageId }) });
+    const stored = await this.chat.post({ room, from, text, ...(clientMessageId !== undefined && { clientMessageId }) }, principal?.name);
     this.counters.messagesIn++;
     return renderStoredMessage(stored);
   }

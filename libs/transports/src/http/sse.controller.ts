@@ -1,8 +1,10 @@
-import { Controller, Get, Headers, Inject, Param, Query, Res, UseFilters } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { CHAT_API, validateRoom, type ChatApi } from '@app/chat';
 import { ChatMetrics } from '@app/observability';
-import { HttpErrorFilter } from './http-error.filter';
+import { onPrincipalExpiry, type Principal } from '@app/stomp-session';
+import { RequestPrincipal } from './authentication.guard';
+import { HttpDoor } from './http-door.decorator';
 import { optionalInteger } from './query-params';
 import { SseHub } from './sse-hub';
 
@@ -10,9 +12,10 @@ import { SseHub } from './sse-hub';
  * `GET /sse/rooms/{room}`: the room as Server-Sent Events. `Last-Event-ID` (header, or `?lastEventId=`
  * for a first connection that resumes) replays what was missed, then the stream goes live; without it,
  * live only. Both come from one chat.follow, which promises no gap and no duplicate between them.
+ * The stream ends when the token it was opened with expires.
  */
 @Controller('sse/rooms')
-@UseFilters(HttpErrorFilter)
+@HttpDoor()
 export class SseController {
   constructor(
     @Inject(CHAT_API) private readonly chat: ChatApi,
@@ -26,6 +29,7 @@ export class SseController {
     @Headers('last-event-id') lastEventHeader: string | undefined,
     @Query('lastEventId') lastEventQuery: unknown,
     @Res() res: ServerResponse,
+    @RequestPrincipal() principal: Principal | undefined,
   ): void {
     validateRoom(room);
     const header = lastEventHeader?.trim();
@@ -39,8 +43,10 @@ export class SseController {
       throw err;
     }
     this.metrics.forDoor('sse').subscriptions++;
+    const cancelExpiry = onPrincipalExpiry(principal, () => stream.end());
     stream.open(() => {
       this.metrics.forDoor('sse').subscriptions--;
+      cancelExpiry();
       stop();
     });
   }

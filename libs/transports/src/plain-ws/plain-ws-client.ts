@@ -2,11 +2,14 @@ import type { WebSocket, RawData } from 'ws';
 import { isChatError, type ChatApi } from '@app/chat';
 import type { BrokerMessage } from '@app/messaging';
 import type { TransportCounters } from '@app/observability';
+import { onPrincipalExpiry, type Principal } from '@app/stomp-session';
 import { TokenBucket } from './token-bucket';
 
 /** Close codes of the plain chat socket (RFC 6455 §7.4.1). */
 export const PlainWsClose = {
   GoingAway: 1001,
+  /** The token the socket was opened with has expired. */
+  PolicyViolation: 1008,
   /** The client read too slowly (1013: try again later). */
   SlowConsumer: 1013,
 } as const;
@@ -25,7 +28,7 @@ const CLOSE_GRACE_MS = 1_000;
 
 /**
  * One socket on `/ws/chat`: text frames `{from, text}` are posted to its room, every message of the
- * room is sent as the stored JSON. Bad input is answered with `{error, message}` on the same socket,
+ * room is sent as the stored JSON; a signed-in client's `from` is its token's `sub`. Bad input is answered with `{error, message}` on the same socket,
  * which stays open. Sends are bounded in bytes and in time: a client that stops reading is dropped.
  */
 export class PlainWsClient {
@@ -34,6 +37,7 @@ export class PlainWsClient {
   private readonly bucket: TokenBucket;
   private stopFollow: (() => void) | undefined;
   private deadline: NodeJS.Timeout | undefined;
+  private readonly cancelExpiry: () => void;
   private closed = false;
   private readonly onFlushed = (): void => {
     this.unflushed.shift();
@@ -42,6 +46,7 @@ export class PlainWsClient {
   constructor(
     private readonly ws: WebSocket,
     private readonly room: string,
+    private readonly principal: Principal | undefined,
     private readonly chat: ChatApi,
     private readonly limits: PlainWsLimits,
     private readonly counters: TransportCounters,
@@ -51,6 +56,7 @@ export class PlainWsClient {
     ws.on('message', (data, isBinary) => this.receive(data, isBinary));
     ws.on('close', () => this.dispose());
     ws.on('error', () => this.dispose());
+    this.cancelExpiry = onPrincipalExpiry(principal, () => this.close(PlainWsClose.PolicyViolation, 'token expired'));
     this.stopFollow = chat.follow(room, undefined, (message) => this.deliver(message));
     if (this.closed) this.stopFollow();
   }
@@ -111,7 +117,7 @@ export class PlainWsClient {
       return this.refuse('rate-limited', 'Too many messages; slow down.');
     }
     const { from, text } = parsed as { from?: unknown; text?: unknown };
-    this.chat.post({ room: this.room, from, text }).then(
+    this.chat.post({ room: this.room, from, text }, this.principal?.name).then(
       () => this.counters.messagesIn++,
       (err: unknown) => {
         if (isChatError(err)) this.refuse(err.code, err.message);
@@ -128,6 +134,7 @@ export class PlainWsClient {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.deadline);
+    this.cancelExpiry?.();
     this.stopFollow?.();
     this.stopFollow = undefined;
     this.onClosed(this);

@@ -1,12 +1,14 @@
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { Logger } from '@nestjs/common';
 import { WebSocketServer } from 'ws';
 import { CHAT_API, ROOM_PATTERN, type ChatApi } from '@app/chat';
 import { AppConfig, allowedOrigins } from '@app/config';
 import { ChatMetrics, type TransportCounters } from '@app/observability';
-import { requestOriginAllowed, type AllowedOrigins } from '@app/stomp-transport';
-import { reject } from '@app/stomp-transport';
+import { AUTHENTICATOR, AuthenticationError, type Authenticator, type Principal } from '@app/stomp-session';
+import { reject, requestOriginAllowed, type AllowedOrigins } from '@app/stomp-transport';
+import { requestCredentials } from '../http/request-credentials';
 import { PlainWsClient, PlainWsClose, type PlainWsLimits } from './plain-ws-client';
 
 export const PLAIN_WS_PATH = '/ws/chat';
@@ -15,7 +17,8 @@ const DEFAULT_ROOM = 'lobby';
 /**
  * `ws://HOST:PORT/ws/chat?room=R`: the chat without STOMP. The `ws` server runs in noServer mode; the
  * app registers `handleUpgrade` with the UpgradeRouter. The handshake is refused with 403 for a foreign
- * Origin and 400 for a bad room, before any WebSocket exists.
+ * Origin, 400 for a bad room and 401 without what the identity rule asks (`access_token`), before any
+ * WebSocket exists.
  */
 @Injectable()
 export class PlainWsTransport implements BeforeApplicationShutdown {
@@ -24,11 +27,13 @@ export class PlainWsTransport implements BeforeApplicationShutdown {
   private readonly allowed: AllowedOrigins;
   private readonly limits: PlainWsLimits;
   private readonly counters: TransportCounters;
+  private readonly logger = new Logger('PlainWsTransport');
 
   constructor(
     @Inject(CHAT_API) private readonly chat: ChatApi,
     config: AppConfig,
     private readonly metrics: ChatMetrics,
+    @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator,
   ) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: config.MAX_FRAME_BYTES, clientTracking: false });
     this.allowed = allowedOrigins(config);
@@ -51,17 +56,30 @@ export class PlainWsTransport implements BeforeApplicationShutdown {
     if (!requestOriginAllowed(req, this.allowed)) return reject(socket, 403, 'Forbidden');
     const room = roomOf(req.url);
     if (room === undefined) return reject(socket, 400, 'Bad Request');
+    this.authenticator.authenticate(requestCredentials(req)).then(
+      (principal) => this.accept(req, socket, head, room, principal),
+      (error: unknown) => {
+        if (error instanceof AuthenticationError) return reject(socket, 401, 'Unauthorized');
+        this.logger.error(`authenticating a /ws/chat handshake failed: ${String(error)}`);
+        reject(socket, 500, 'Internal Server Error');
+      },
+    ).catch(() => socket.destroy());
+  };
+
+  private accept(req: IncomingMessage, socket: Duplex, head: Buffer, room: string, principal: Principal | undefined): void {
+    // The client may have gone while its token was being checked.
+    if (socket.destroyed) return;
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       this.counters.connections++;
       this.counters.subscriptions++;
-      const client = new PlainWsClient(ws, room, this.chat, this.limits, this.counters, (c) => {
+      const client = new PlainWsClient(ws, room, principal, this.chat, this.limits, this.counters, (c) => {
         this.clients.delete(c);
         this.counters.connections--;
         this.counters.subscriptions--;
       });
       this.clients.add(client);
     });
-  };
+  }
 
   beforeApplicationShutdown(): void {
     for (const client of [...this.clients]) client.close(PlainWsClose.GoingAway, 'server shutting down');
