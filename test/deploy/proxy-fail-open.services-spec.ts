@@ -3,18 +3,10 @@
 // to everybody: the nodes still serve pages and history and store posts while the relay is away.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { httpsRequest, postThroughProxy, startTopology, type Topology } from './support/proxy-topology';
+import { httpsRequest, postThroughProxy, startTopology, until, type Topology } from './support/proxy-topology';
 import { TcpLink } from './support/tcp-link';
 
 const RABBITMQ_STOMP_PORT = 61613;
-
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number, diagnostics = () => ''): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${diagnostics()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** HAProxy logs each change of a server's state; counts how often `server` went to `state`. */
 function transitions(topology: Topology, server: string, state: 'UP' | 'DOWN'): number {

@@ -38,6 +38,15 @@ export interface Topology {
   stop(): Promise<void>;
 }
 
+/** Polls `check` until it holds; the error names what was awaited, plus `diagnostics()`. */
+export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number, diagnostics = () => ''): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${diagnostics()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** A port free right now on the loopback address. */
 export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
