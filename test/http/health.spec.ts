@@ -15,6 +15,8 @@ describe('/health', () => {
     try {
       const ok = await request(`${t.url}/health`);
       assert.equal(ok.status, 200);
+      assert.equal((await request(`${t.url}/health/ready`)).status, 200);
+      assert.equal((await request(`${t.url}/health/live`)).status, 200);
       const up = ok.json() as { status: string; database: { status: string }; broker: { status: string } };
       assert.deepEqual([up.status, up.database.status, up.broker.status], ['ok', 'up', 'up']);
       await t.app.get<DataSource>(DATA_SOURCE).destroy();
@@ -26,6 +28,13 @@ describe('/health', () => {
       assert.equal(typeof body.database.detail, 'string');
       assert.doesNotMatch(down.text, /\n\s+at /, 'no stack trace');
       assert.equal(body.broker.status, 'up');
+      // #12: ready says the node cannot serve; live says the process still does (no restart wanted).
+      const ready = await request(`${t.url}/health/ready`);
+      assert.equal(ready.status, 503);
+      assert.equal((ready.json() as { database: { status: string } }).database.status, 'down');
+      const live = await request(`${t.url}/health/live`);
+      assert.equal(live.status, 200);
+      assert.deepEqual(live.json(), { status: 'ok' });
     } finally {
       await t.stop();
     }

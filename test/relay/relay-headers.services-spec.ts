@@ -10,7 +10,7 @@ const RELAY = process.env.BROKER_RELAY || 'stomp://guest:guest@127.0.0.1:61613';
 let node: RunningServer;
 
 before(async () => {
-  node = await startServer({ BROKER_RELAY: RELAY, RATE_LIMIT_PER_SEC: '0' });
+  node = await startServer({ BROKER_RELAY: RELAY, RATE_LIMIT_PER_SEC: '0' }, 60_000);
 });
 after(() => node?.stop());
 

@@ -23,7 +23,7 @@ const LISTENING = /listening on http:\/\/[^\s:]+:(\d+)/;
  * Starts the real server (dist build) as a child process on a free port, as a user would run it.
  * Defaults: HOST=127.0.0.1, PORT=0, DATABASE_URL=sqlite::memory:; `env` overrides.
  */
-export async function startServer(env: Record<string, string> = {}, timeoutMs = 20_000): Promise<RunningServer> {
+export async function startServer(env: Record<string, string> = {}, timeoutMs = 60_000): Promise<RunningServer> {
   const child = spawn(process.execPath, ['--enable-source-maps', MAIN], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATABASE_URL: 'sqlite::memory:', NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -31,7 +31,11 @@ export async function startServer(env: Record<string, string> = {}, timeoutMs = 
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in ${timeoutMs} ms:\n${out}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      // A server that did not come up is not left running behind the failed test.
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start in ${timeoutMs} ms:\n${out}`));
+    }, timeoutMs);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
       const m = LISTENING.exec(out);

@@ -30,6 +30,13 @@ export interface ChatApi {
    * then live ones: in id order, no gap, no duplicate. Returns the function that stops it.
    */
   follow(room: string, afterId: number | undefined, deliver: (message: BrokerMessage) => void): () => void;
+  /** follow(), and when the subscription is in effect (nothing stored from then on can be missed). */
+  followRoom(room: string, afterId: number | undefined, deliver: (message: BrokerMessage) => void): RoomFollow;
+}
+
+export interface RoomFollow {
+  stop(): void;
+  readonly ready: Promise<void>;
 }
 
 export const CHAT_API = Symbol('ChatApi');

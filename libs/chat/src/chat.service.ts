@@ -1,12 +1,13 @@
 import { Inject, Injectable, Logger, Optional, type BeforeApplicationShutdown } from '@nestjs/common';
 import { BROKER, type BrokerMessage, type BrokerPort } from '@app/messaging';
-import type { ChatApi, HistoryQuery, PostInput } from './chat-api.port';
+import type { ChatApi, HistoryQuery, PostInput, RoomFollow } from './chat-api.port';
 import { ChatError } from './chat-error';
 import { LEGACY_CHAT_ROOM, legacyChatMessage, roomMessage } from './chat-message.render';
 import { CHAT_REPOSITORY, type ChatRepository, type RoomSummary, type StoredMessage } from './chat-repository.port';
 import { MessageWriter, type CommittedWrite, type MessageWriterOptions, type MessageWriterStats } from './message.writer';
 import { validatePost, validateRoom } from './post-message.dto';
 import { ReplayingSubscriber } from './replaying.subscriber';
+import { RoomFeeds, type RoomFeedStats } from './room-feed';
 
 export const DEFAULT_HISTORY_LIMIT = 50;
 export const MAX_HISTORY_LIMIT = 500;
@@ -43,6 +44,7 @@ export class ChatService implements ChatApi, BeforeApplicationShutdown {
   private readonly logger = new Logger('ChatService');
   private readonly writer: MessageWriter<Route>;
   private readonly replayPageSize: number;
+  private readonly feeds: RoomFeeds;
 
   constructor(
     @Inject(CHAT_REPOSITORY) private readonly repository: ChatRepository,
@@ -51,6 +53,7 @@ export class ChatService implements ChatApi, BeforeApplicationShutdown {
   ) {
     this.writer = new MessageWriter<Route>(repository, (batch) => this.publish(batch), options?.writer);
     this.replayPageSize = options?.replayPageSize ?? 500;
+    this.feeds = new RoomFeeds(broker, repository, { pageSize: this.replayPageSize });
   }
 
   /** Resolves with the stored message (the earlier one for a client-message-id retry) once durable. */
@@ -85,16 +88,20 @@ export class ChatService implements ChatApi, BeforeApplicationShutdown {
   }
 
   follow(room: string, afterId: number | undefined, deliver: (message: BrokerMessage) => void): () => void {
+    return this.followRoom(room, afterId, deliver).stop;
+  }
+
+  followRoom(room: string, afterId: number | undefined, deliver: (message: BrokerMessage) => void): RoomFollow {
     const subscriber = this.replaying(room, afterId, deliver);
     void subscriber.start();
-    return () => subscriber.stop();
+    return { stop: () => subscriber.stop(), ready: subscriber.ready };
   }
 
   /** Like follow(), for callers that need to know when the catch-up is over (long polling, tests). */
   replaying(room: string, afterId: number | undefined, deliver: (message: BrokerMessage) => void): ReplayingSubscriber {
     validateRoom(room);
     const after = idOrUndefined(afterId);
-    return new ReplayingSubscriber(this.broker, this.repository, room, after, deliver, {
+    return new ReplayingSubscriber(this.feeds, this.repository, room, after, deliver, {
       pageSize: this.replayPageSize,
       onError: (error) => this.logger.warn(`catching up room ${room} failed, going live: ${String(error)}`),
       onDeliverError: (error) => this.logger.warn(`a follower of room ${room} failed: ${String(error)}`),
@@ -103,6 +110,11 @@ export class ChatService implements ChatApi, BeforeApplicationShutdown {
 
   writerStats(): MessageWriterStats {
     return this.writer.stats();
+  }
+
+  /** Rooms this node follows, and what it recovered from the store after relay outages. */
+  feedStats(): RoomFeedStats {
+    return this.feeds.stats();
   }
 
   /** SIGTERM: refuse new posts, commit and publish the queued ones before the database closes. */

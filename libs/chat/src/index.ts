@@ -1,6 +1,6 @@
 export type { ChatRepository, NewMessage, AppendResult, RoomSummary, StoredMessage } from './chat-repository.port';
 export { CHAT_REPOSITORY } from './chat-repository.port';
-export type { ChatApi, PostInput, HistoryQuery } from './chat-api.port';
+export type { ChatApi, PostInput, HistoryQuery, RoomFollow } from './chat-api.port';
 export { CHAT_API } from './chat-api.port';
 export { ChatError, CHAT_ERRORS, isChatError, type ChatErrorCode } from './chat-error';
 export {
@@ -27,6 +27,7 @@ export {
 } from './chat-message.render';
 export { MessageWriter, type MessageWriterOptions, type MessageWriterStats, type CommittedWrite } from './message.writer';
 export { ReplayingSubscriber, type ReplaySource, type ReplayingSubscriberOptions } from './replaying.subscriber';
+export { RoomFeeds, type RoomHistory, type FeedConsumer, type FeedHandle, type RoomFeedOptions, type RoomFeedStats } from './room-feed';
 export {
   ChatService,
   CHAT_OPTIONS,

@@ -1,6 +1,7 @@
-import type { BrokerMessage, BrokerPort, Subscriber } from '@app/messaging';
-import { chatIdOf, roomDestination, roomMessage } from './chat-message.render';
+import type { BrokerMessage } from '@app/messaging';
+import { chatIdOf, roomMessage } from './chat-message.render';
 import type { StoredMessage } from './chat-repository.port';
+import type { FeedHandle, RoomFeeds } from './room-feed';
 
 /** Where replayed messages come from (the ChatRepository fits). */
 export interface ReplaySource {
@@ -16,31 +17,30 @@ export interface ReplayingSubscriberOptions {
   onDeliverError?: (error: unknown) => void;
 }
 
-let followers = 0;
+const MAX_HELD = 10_000;
 
 /**
- * "Stored after N, then live": no gap, no duplicate, id order. Used by STOMP SUBSCRIBE with
- * `since-id`, SSE `Last-Event-ID` and long polling.
+ * "Stored after N, then live": no gap, no duplicate, id order. Used by STOMP SUBSCRIBE (with or without
+ * `since-id`), SSE `Last-Event-ID`, long polling and the plain WebSocket.
  *
- * It subscribes to the room's topic FIRST and buffers what arrives, then pages through the stored
- * messages with id > N, then drains the buffer, then passes live messages straight through. Every
- * message goes through one gate that drops ids at or below the last one delivered (the `chat-id`
- * header), which removes the overlap between the pages and the buffer and a message that was read
- * from the store before its own publish arrived.
+ * Live messages come from the node's feed of the room (RoomFeeds), which already delivers each stored
+ * message once and in order, and recovers what a relay outage made the broker miss. Without a start id
+ * this is the feed itself. With one, it attaches FIRST and holds what arrives, pages through the stored
+ * messages with id > N, then delivers what it held, then passes live messages straight through; one
+ * gate drops ids at or below the last one delivered (the overlap between the pages and what was held).
  *
- * Within one process the chat service publishes in id order, so this order holds. (Across several
- * processes on one PostgreSQL, ids can commit out of order; the gate then drops a late lower id.)
+ * Across several processes on one PostgreSQL, ids can commit out of order; the gate then drops a late
+ * lower id (#12 item 1).
  */
-export class ReplayingSubscriber implements Subscriber {
-  readonly sessionId = `replay-${++followers}`;
-  private static readonly SUBSCRIPTION = 'replay';
-  private buffer: BrokerMessage[] | undefined;
+export class ReplayingSubscriber {
+  private held: BrokerMessage[] | undefined;
   private lastId: number;
   private stopped = false;
   private readonly pageSize: number;
+  private handle: FeedHandle | undefined;
 
   constructor(
-    private readonly broker: BrokerPort,
+    private readonly feeds: RoomFeeds,
     private readonly source: ReplaySource,
     readonly room: string,
     private readonly afterId: number | undefined,
@@ -51,54 +51,65 @@ export class ReplayingSubscriber implements Subscriber {
     this.pageSize = Math.max(1, options.pageSize ?? 500);
   }
 
-  /** Subscribes and starts catching up; resolves when the catch-up is over and delivery is live. */
+  /** Resolves when nothing stored in the room from now on can be missed (for a SUBSCRIBE's RECEIPT). */
+  get ready(): Promise<void> {
+    return this.handle?.ready ?? Promise.resolve();
+  }
+
+  /** Attaches and starts catching up; resolves when the catch-up is over and delivery is live. */
   start(): Promise<void> {
     if (this.afterId === undefined) {
-      this.broker.subscribe(this, ReplayingSubscriber.SUBSCRIPTION, roomDestination(this.room));
+      this.handle = this.feeds.attach(this.room, (message) => this.hand(message));
       return Promise.resolve();
     }
-    this.buffer = [];
-    this.broker.subscribe(this, ReplayingSubscriber.SUBSCRIPTION, roomDestination(this.room));
+    this.held = [];
+    this.handle = this.feeds.attach(this.room, (message, id) => this.deliver(message, id));
     return this.catchUp();
   }
 
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
-    this.buffer = undefined;
-    this.broker.unsubscribe(this.sessionId, ReplayingSubscriber.SUBSCRIPTION);
+    this.held = undefined;
+    this.handle?.detach();
   }
 
-  deliver(message: BrokerMessage): void {
+  private deliver(message: BrokerMessage, id: number | undefined): void {
     if (this.stopped) return;
-    if (this.buffer) this.buffer.push(message);
-    else this.pass(message);
+    if (!this.held) return this.pass(message, id);
+    // Held messages are stored too, and committed before the pages still to be read: past the cap they
+    // are dropped and those pages bring them.
+    if (this.held.push(message) > MAX_HELD) this.held = [];
   }
 
   private async catchUp(): Promise<void> {
     try {
-      // With a relay the subscription goes live upstream a little later: read history only once it is.
-      await this.broker.whenSubscribed?.();
+      // Read history once the feed knows where it starts: what is stored after that reaches us through it.
+      await this.ready;
       while (!this.stopped) {
         const page = await this.source.after(this.room, this.lastId, this.pageSize);
-        for (const stored of page) if (!this.stopped) this.pass(roomMessage(stored));
+        for (const stored of page) if (!this.stopped) this.pass(roomMessage(stored), stored.id);
         if (page.length < this.pageSize) break;
       }
     } catch (error) {
       this.options.onError?.(error);
     } finally {
-      const buffered = this.buffer ?? [];
-      this.buffer = undefined;
-      for (const message of buffered) if (!this.stopped) this.pass(message);
+      const held = this.held ?? [];
+      this.held = undefined;
+      for (const message of held) if (!this.stopped) this.pass(message, chatIdOf(message));
     }
   }
 
-  private pass(message: BrokerMessage): void {
-    const id = chatIdOf(message);
+  private pass(message: BrokerMessage, id: number | undefined): void {
     if (id !== undefined) {
       if (id <= this.lastId) return;
       this.lastId = id;
     }
+    this.hand(message);
+  }
+
+  private hand(message: BrokerMessage): void {
+    if (this.stopped) return;
     try {
       this.sink(message);
     } catch (error) {

@@ -17,7 +17,12 @@ export interface HealthReport {
   broker: ComponentHealth;
 }
 
-/** `GET /health`: 200 `{"status":"ok",...}`, or 503 with `"status":"down"` when the database or the broker is. */
+/**
+ * `GET /health/live`: 200 while the process serves (a liveness probe: restarting would not help with a
+ * database or broker that is away). `GET /health/ready` and `GET /health`: 200 `{"status":"ok",...}`, or
+ * 503 with `"status":"down"` and the reason when the database or the broker (relay) is down, so that a load
+ * balancer sends no new clients to a node that cannot deliver live; its sessions stay and are caught up.
+ */
 @Controller()
 export class HealthController {
   constructor(
@@ -25,7 +30,13 @@ export class HealthController {
     @Inject(BROKER) private readonly broker: BrokerPort,
   ) {}
 
-  @Get('health')
+  @Get('health/live')
+  live(@Res({ passthrough: true }) res: ServerResponse): { status: 'ok' } {
+    res.setHeader('Cache-Control', 'no-store');
+    return { status: 'ok' };
+  }
+
+  @Get(['health', 'health/ready'])
   async health(@Res({ passthrough: true }) res: ServerResponse): Promise<HealthReport> {
     const [database, broker] = await Promise.all([this.database(), this.brokerHealth()]);
     const up = database.status === 'up' && broker.status === 'up';

@@ -5,6 +5,13 @@ export interface Subscriber {
   /** Unique per process; the registry keys subscriptions by (sessionId, subscriptionId). */
   readonly sessionId: string;
   deliver(message: BrokerMessage, subscriptionId: string): void;
+  /**
+   * The broker now delivers this subscription's messages: at once for the in-process broker (inside
+   * subscribe()), for a relay when the upstream subscription is confirmed, and again after every
+   * reconnect. What was published before it (while a relay was away) may never arrive: a subscriber
+   * that can fetch what it missed from a store does it here (#12).
+   */
+  live?(subscriptionId: string): void;
 }
 
 export interface BrokerHealth {
@@ -25,10 +32,11 @@ export interface BrokerPort {
   publish(message: BrokerMessage): void;
   health(): BrokerHealth;
   /**
-   * Resolves once every subscribe() made before the call is in effect at the broker, so that a message
-   * published afterwards reaches it (a relay subscribes upstream asynchronously). Absent = immediate.
+   * Resolves once every subscribe() made before the call (to `destination` only, when given) is in effect
+   * at the broker, so that a message published afterwards reaches it (a relay subscribes upstream
+   * asynchronously). Also resolves when the subscription is dropped or the broker stops. Absent = immediate.
    */
-  whenSubscribed?(): Promise<void>;
+  whenSubscribed?(destination?: string): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import type { BrokerMessage } from './broker-message';
+import type { Subscriber } from './broker.port';
 import type { Subscription } from './subscription-registry';
 
 export type DeliveryErrorHandler = (error: unknown, subscription: Subscription, message: BrokerMessage) => void;
@@ -26,4 +27,14 @@ export function fanOut(
     }
   }
   return delivered;
+}
+
+/** Tells a subscriber its subscription is live (Subscriber.live); a throwing subscriber is only logged. */
+export function callLive(subscriber: Subscriber, subscriptionId: string, logger: { warn(message: string): void }): void {
+  if (!subscriber.live) return;
+  try {
+    subscriber.live(subscriptionId);
+  } catch (error) {
+    logger.warn(`subscriber ${subscriber.sessionId} failed on live(): ${error instanceof Error ? error.message : String(error)}`);
+  }
 }

@@ -2,7 +2,7 @@ export { createMessage, type BrokerMessage } from './broker-message';
 export { isApplicationHeader, applicationHeaders, CONTENT_TYPE } from './application-headers';
 export { BROKER, type BrokerHealth, type BrokerPort, type Subscriber } from './broker.port';
 export { SubscriptionRegistry, DuplicateSubscriptionError, type Subscription } from './subscription-registry';
-export { fanOut, type DeliveryErrorHandler } from './fan-out';
+export { fanOut, callLive, type DeliveryErrorHandler } from './fan-out';
 export { SimpleBroker, type SimpleBrokerOptions } from './simple.broker';
 export { UserSessionRegistry } from '../user/user-session.registry';
 export {

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { BrokerMessage } from './broker-message';
 import type { BrokerHealth, BrokerPort, Subscriber } from './broker.port';
-import { fanOut, type DeliveryErrorHandler } from './fan-out';
+import { callLive, fanOut, type DeliveryErrorHandler } from './fan-out';
 import { SubscriptionRegistry } from './subscription-registry';
 
 export interface SimpleBrokerOptions {
@@ -30,6 +30,8 @@ export class SimpleBroker implements BrokerPort {
   /** Throws DuplicateSubscriptionError when the session already uses `subscriptionId`. */
   subscribe(subscriber: Subscriber, subscriptionId: string, destination: string): void {
     this.registry.add(subscriber, subscriptionId, destination);
+    // In effect at once: nothing published before this point was meant for it.
+    callLive(subscriber, subscriptionId, this.logger);
   }
 
   unsubscribe(sessionId: string, subscriptionId: string): void {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { StompHeaders } from '@app/stomp-codec';
 import type { BrokerMessage } from '@app/messaging';
 import { MessageRouter } from '@app/message-routing';
-import type { ClientError, SessionContext, StompApplication } from '@app/stomp-session';
+import type { AppSubscription, ClientError, SessionContext, StompApplication } from '@app/stomp-session';
 
 /**
  * The application every session uses unless an app supplies its own: `/app` goes to the @MessageMapping
@@ -21,7 +21,7 @@ export class RouterStompApplication implements StompApplication {
     return this.router.dispatchSubscribe(ctx, subscriptionId, destination, headers);
   }
 
-  openSubscription(): (() => void) | undefined {
+  openSubscription(): AppSubscription | undefined {
     return undefined;
   }
 

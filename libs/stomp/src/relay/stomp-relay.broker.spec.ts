@@ -195,6 +195,34 @@ describe('StompRelayBroker on the wire', { timeout: 20_000 }, () => {
     assert.equal(fake.sockets.length >= 2, true);
   });
 
+  it('says live() again to every local subscriber after a reconnect, before any message of the new connection (#12)', async () => {
+    const broker = await setup();
+    await broker.start();
+    const events: string[] = [];
+    const subscriber = (sessionId: string) => ({
+      sessionId,
+      deliver: (m: BrokerMessage) => events.push(`${sessionId} got ${m.body.toString()}`),
+      live: () => events.push(`${sessionId} live`),
+    });
+    broker.subscribe(subscriber('a'), '1', '/topic/t');
+    broker.subscribe(subscriber('b'), '1', '/topic/t');
+    await broker.whenSubscribed('/topic/t');
+    assert.deepEqual(events, ['a live', 'b live']);
+    fake.silent = true; // the next SUBSCRIBE gets no RECEIPT: only a MESSAGE can tell it is live
+    const before = fake.frames.length;
+    fake.sockets[0].destroy();
+    await fake.next(command('CONNECT'), before);
+    const socket = fake.sockets[fake.sockets.length - 1];
+    fake.send(socket, frame('CONNECTED', { version: '1.2', 'heart-beat': '0,0' }));
+    const resubscribe = await fake.next(command('SUBSCRIBE'), before);
+    assert.deepEqual(events.slice(2), [], 'not live while the upstream subscription is unconfirmed');
+    fake.send(socket, frame('MESSAGE', {
+      subscription: resubscribe.headers.get('id')!, 'message-id': 'm1', destination: '/topic/topic.t',
+    }, 'first after'));
+    await broker.whenSubscribed('/topic/t');
+    assert.deepEqual(events.slice(2), ['a live', 'b live', 'a got first after', 'b got first after']);
+  });
+
   it('stays down with the broker\'s reason when CONNECT is refused, and drops publishes', async () => {
     const broker = await setup((port) => `stomp://alice:wrong@127.0.0.1:${port}`);
     await broker.start();

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import {
   SubscriptionRegistry,
   createMessage,
+  callLive,
   fanOut,
   isApplicationHeader,
   type BrokerHealth,
@@ -91,7 +92,11 @@ export class StompRelayBroker implements BrokerPort {
   /** Throws DuplicateSubscriptionError, or RelayDestinationError for a destination that cannot be relayed. */
   subscribe(subscriber: Subscriber, subscriptionId: string, destination: string): void {
     const rabbit = toRabbitDestination(destination);
-    if (!this.registry.add(subscriber, subscriptionId, destination)) return;
+    if (!this.registry.add(subscriber, subscriptionId, destination)) {
+      // The destination is already subscribed upstream: live now, or live() comes with its confirmation.
+      if (this.upstreams.get(destination)?.live) callLive(subscriber, subscriptionId, this.logger);
+      return;
+    }
     const upstream: Upstream = { id: `sub-${++this.nextId}`, live: false, waiters: [] };
     this.upstreams.set(destination, upstream);
     this.destinationsById.set(upstream.id, destination);
@@ -121,9 +126,10 @@ export class StompRelayBroker implements BrokerPort {
     this.connection.send({ command: 'SEND', headers: new Map(headers), body: message.body });
   }
 
-  whenSubscribed(): Promise<void> {
+  whenSubscribed(destination?: string): Promise<void> {
     if (!this.running) return Promise.resolve();
-    const pending = [...this.upstreams.values()].filter((u) => !u.live);
+    const candidates = destination === undefined ? [...this.upstreams.values()] : [this.upstreams.get(destination)];
+    const pending = candidates.filter((u): u is Upstream => u !== undefined && !u.live);
     return Promise.all(pending.map((u) => new Promise<void>((resolve) => u.waiters.push(resolve)))).then(() => {});
   }
 
@@ -215,7 +221,7 @@ export class StompRelayBroker implements BrokerPort {
   private scheduleReconnect(wasUp = false): void {
     if (!this.running) return;
     const base = this.settings.reconnectDelayMs ?? 500;
-    const max = this.settings.maxReconnectDelayMs ?? 15_000;
+    const max = this.settings.maxReconnectDelayMs ?? 5_000;
     const delay = wasUp ? Math.min(base, FIRST_RETRY_MS) : Math.min(max, base * 2 ** Math.min(this.attempt, 20));
     if (!wasUp) this.attempt++;
     // Jitter, so that the nodes of a cluster do not all come back in the same instant.
@@ -232,7 +238,7 @@ export class StompRelayBroker implements BrokerPort {
         const id = received.headers.get('receipt-id') ?? '';
         const destination = this.destinationsById.get(id);
         const upstream = destination === undefined ? undefined : this.upstreams.get(destination);
-        if (upstream?.id === id) this.settle(upstream, true);
+        if (upstream?.id === id && destination !== undefined && !upstream.live) this.markLive(destination, upstream);
         break;
       }
       case 'ERROR':
@@ -245,6 +251,10 @@ export class StompRelayBroker implements BrokerPort {
     const destination = this.destinationsById.get(received.headers.get('subscription') ?? '');
     // A message for a subscription we just dropped: nobody here wants it any more.
     if (destination === undefined) return;
+    // A MESSAGE ahead of its subscription's RECEIPT: the subscription is live, and subscribers must hear
+    // so before this message reaches them (so that a recovery starts before it, not after).
+    const upstream = this.upstreams.get(destination);
+    if (upstream && !upstream.live) this.markLive(destination, upstream);
     const subscriptions = this.registry.find(destination);
     if (subscriptions.length === 0) return;
     // createMessage keeps the application headers only: RabbitMQ's own (message-id, persistent, ...) stay here.
@@ -264,6 +274,18 @@ export class StompRelayBroker implements BrokerPort {
     this.destinationsById.delete(upstream.id);
     this.settle(upstream);
     this.connection?.send(frame('UNSUBSCRIBE', [['id', upstream.id]]));
+  }
+
+  /**
+   * The upstream subscription is confirmed on the current connection: waiters wake, and every local
+   * subscriber hears live(), after a reconnect as on the first subscribe, so that what the broker could not
+   * deliver meanwhile can be fetched from where it is stored (#12).
+   */
+  private markLive(destination: string, upstream: Upstream): void {
+    this.settle(upstream, true);
+    for (const subscription of this.registry.find(destination)) {
+      callLive(subscription.subscriber, subscription.subscriptionId, this.logger);
+    }
   }
 
   /** Wakes whenSubscribed() callers: the subscription is live, or gone, or the relay stopped. */

@@ -11,7 +11,9 @@ export {
 } from './authenticator.port';
 export { LoginAuthenticator } from './login.authenticator';
 export { onPrincipalExpiry } from './principal-expiry';
-export { STOMP_APPLICATION, type ClientError, type SessionContext, type StompApplication } from './stomp-application.port';
+export {
+  STOMP_APPLICATION, type AppSubscription, type ClientError, type SessionContext, type StompApplication,
+} from './stomp-application.port';
 export {
   StompEvents,
   type SessionConnectedEvent,

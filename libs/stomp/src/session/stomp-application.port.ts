@@ -35,9 +35,9 @@ export interface StompApplication {
   /** A SUBSCRIBE to `/app/**`; may reply through ctx.sendToSubscription. Same result rule as handleSend. */
   handleSubscribe(ctx: SessionContext, subscriptionId: string, destination: string, headers: StompHeaders): Promise<boolean>;
   /**
-   * Lets the application take over a broker subscription (e.g. `since-id` replay). Returns the function that
-   * ends it, or undefined to let the session subscribe to the broker itself. Throws a ClientError-shaped
-   * error to refuse the SUBSCRIBE.
+   * Lets the application take over a broker subscription (e.g. a chat room with `since-id` replay and
+   * recovery after relay outages). Returns the subscription, or undefined to let the session subscribe to
+   * the broker itself. Throws a ClientError-shaped error to refuse the SUBSCRIBE.
    */
   openSubscription(
     ctx: SessionContext,
@@ -45,9 +45,16 @@ export interface StompApplication {
     destination: string,
     headers: StompHeaders,
     deliver: (message: BrokerMessage) => void,
-  ): (() => void) | undefined;
+  ): AppSubscription | undefined;
   /** Delivers an error to this session's `/user/queue/errors`. */
   reportError(ctx: SessionContext, error: ClientError & { receiptId?: string }): void;
+}
+
+/** A subscription the application owns. */
+export interface AppSubscription {
+  stop(): void;
+  /** Resolves when the subscription is in effect (what is sent from then on reaches it); absent = now. */
+  readonly ready?: Promise<void>;
 }
 
 export const STOMP_APPLICATION = Symbol('StompApplication');

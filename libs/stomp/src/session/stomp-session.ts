@@ -344,7 +344,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
       return this.fail('forbidden destination', `Cannot subscribe to ${destination}.`, frame);
     }
     try {
-      record.stop = this.deps.app.openSubscription(this, id, destination, frame.headers, (m) => this.deliverTo(record, m));
+      record.stop = this.deps.app.openSubscription(this, id, destination, frame.headers, (m) => this.deliverTo(record, m))?.stop;
     } catch (error) {
       if (isClientError(error)) return this.reportError(error, frame.headers.get('receipt'));
       throw error;

@@ -81,6 +81,23 @@ export function brokerContract(
         assert.equal(broker.health().up, true);
       }));
 
+    it('tells each subscriber once its subscription is live, and a message published then reaches it (#12)', () =>
+      withBroker(async (broker) => {
+        const a = dest('/live');
+        const heard: string[] = [];
+        const listening = (sessionId: string): Subscriber => ({ sessionId, deliver: () => {}, live: (id) => heard.push(`${sessionId}/${id}`) });
+        broker.subscribe(listening('first'), 'x', a);
+        await broker.whenSubscribed?.(a);
+        broker.subscribe(listening('second'), 'y', a);
+        await live(broker);
+        assert.deepEqual(heard, ['first/x', 'second/y']);
+        const s = new Recorder('after-live');
+        broker.subscribe(s, 'z', a);
+        await broker.whenSubscribed?.(a);
+        broker.publish(text(a, 'now'));
+        await s.waitFor(1, timeoutMs);
+      }));
+
     it('fans a message out to every subscriber of its destination and to no other', () =>
       withBroker(async (broker) => {
         const a = dest('/a');
