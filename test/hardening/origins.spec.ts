@@ -7,19 +7,26 @@ import { handshake, http } from './hardening-client';
 const LISTED = 'http://good.example';
 const FOREIGN = 'http://evil.example';
 
+const PUBLIC = 'https://chat.example.com';
+
 let server: RunningServer;
 let open: RunningServer;
+let pinned: RunningServer;
 before(async () => {
-  [server, open] = await Promise.all([startServer({ ALLOWED_ORIGINS: `${LISTED}, http://other.example` }), startServer({ ALLOWED_ORIGINS: '*' })]);
+  [server, open, pinned] = await Promise.all([
+    startServer({ ALLOWED_ORIGINS: `${LISTED}, http://other.example` }),
+    startServer({ ALLOWED_ORIGINS: '*' }),
+    startServer({ PUBLIC_URL: PUBLIC }),
+  ]);
 });
 after(async () => {
-  const codes = await Promise.all([server.stop(), open.stop()]);
-  assert.deepEqual(codes, [0, 0]);
+  const codes = await Promise.all([server.stop(), open.stop(), pinned.stop()]);
+  assert.deepEqual(codes, [0, 0, 0]);
 });
 
 /** Status of each door for a request carrying `origin` (undefined: no Origin header at all). */
-async function doors(s: RunningServer, origin: string | undefined): Promise<Record<string, number>> {
-  const headers: Record<string, string> = origin === undefined ? {} : { origin };
+async function doors(s: RunningServer, origin: string | undefined, extra: Record<string, string> = {}): Promise<Record<string, number>> {
+  const headers: Record<string, string> = origin === undefined ? { ...extra } : { origin, ...extra };
   const ws = async (path: string, protocols: string[] = []) => {
     const h = await handshake(`${s.wsUrl}${path}`, { headers, protocols });
     h.ws?.terminate();
@@ -81,5 +88,25 @@ describe('ALLOWED_ORIGINS on every door', () => {
     assert.equal(served.status, 200);
     assert.match(served.text, /cb\("o"\)/);
     expectAll(await doors(open, FOREIGN), (s) => s === 101 || (s >= 200 && s < 300), 'with *');
+  });
+});
+
+describe('#10 PUBLIC_URL pins our own origin', () => {
+  // A DNS-rebinding page at http://rebound.example:PORT resolves to us: its requests carry its own origin
+  // and a Host header that matches it.
+  const rebound = (s: RunningServer) => ({ origin: `http://rebound.example:${s.port}`, host: `rebound.example:${s.port}` });
+
+  it('without PUBLIC_URL, a page whose Host matches its origin counts as our own (why PUBLIC_URL exists)', async () => {
+    const { origin, host } = rebound(server);
+    assert.equal((await http(`${server.url}/api/rooms`, { headers: { origin, host } })).status, 200);
+  });
+
+  it('with PUBLIC_URL, only that origin is our own on every door, whatever the Host header says', async () => {
+    const { origin, host } = rebound(pinned);
+    expectAll(await doors(pinned, origin, { host }), (s) => s === 403, 'rebinding page');
+    expectAll(await doors(pinned, `http://127.0.0.1:${pinned.port}`), (s) => s === 403, 'the Host-derived origin');
+    const served = (s: number) => s === 101 || (s >= 200 && s < 300);
+    expectAll(await doors(pinned, PUBLIC), served, 'PUBLIC_URL');
+    expectAll(await doors(pinned, undefined), served, 'no Origin');
   });
 });

@@ -1,4 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
+import proxyAddr from 'proxy-addr';
 import {
   IsIn,
   IsInt,
@@ -8,6 +9,7 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateBy,
   validateSync,
 } from 'class-validator';
 
@@ -98,13 +100,50 @@ export class AppConfig {
 
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+
+  /** `text` for people, `json` for one JSON object per line. */
+  @IsIn(['text', 'json'])
+  LOG_FORMAT: 'text' | 'json' = 'text';
+
+  /**
+   * The origin users reach (`https://chat.example.com`). When set it, not the request's Host header,
+   * is "our own origin": a DNS-rebinding page controls the Host header, never this.
+   */
+  @IsOptional() @IsString()
+  @ValidateBy({ name: 'isOrigin', validator: { validate: (v: unknown) => typeof v === 'string' && publicOrigin(v) !== undefined } }, {
+    message: 'PUBLIC_URL must be an http(s) origin such as https://chat.example.com',
+  })
+  PUBLIC_URL?: string;
+
+  /**
+   * Peers whose X-Forwarded-For / Forwarded names the client: `loopback`, or comma-separated addresses
+   * and CIDRs (proxy-addr's syntax, as Express's "trust proxy"). Unset: nobody's is believed.
+   */
+  @IsOptional() @IsString()
+  @ValidateBy({ name: 'isTrustList', validator: { validate: (v: unknown) => typeof v === 'string' && trustList(v) !== undefined } }, {
+    message: 'TRUST_PROXY must be loopback, or comma-separated IP addresses and CIDRs',
+  })
+  TRUST_PROXY?: string;
+
+  /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
+  @IsOptional() @IsString() @MinLength(8, { message: 'METRICS_TOKEN must be at least 8 characters' })
+  METRICS_TOKEN?: string;
 }
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-const KEYS = Object.keys(new AppConfig()).concat(['BROKER_RELAY', 'AUTH_TOKEN_SECRET', 'AUTH_PUBLIC_KEY', 'AUTH_JWKS_URL', 'ALLOWED_ORIGINS']);
+const KEYS = Object.keys(new AppConfig()).concat([
+  'BROKER_RELAY',
+  'AUTH_TOKEN_SECRET',
+  'AUTH_PUBLIC_KEY',
+  'AUTH_JWKS_URL',
+  'ALLOWED_ORIGINS',
+  'PUBLIC_URL',
+  'TRUST_PROXY',
+  'METRICS_TOKEN',
+]);
 
 /** Reads the known variables from `env`; empty strings count as unset. Throws ConfigError naming every bad one. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -125,9 +164,39 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return config;
 }
 
-/** Parsed ALLOWED_ORIGINS: `'*'`, or a set of origins (empty set = same origin only). */
-export function allowedOrigins(config: AppConfig): '*' | ReadonlySet<string> {
+/** Origins allowed besides our own; `own` is PUBLIC_URL's origin when it pins ours. */
+export type OriginList = ReadonlySet<string> & { readonly own?: string };
+
+/** Parsed ALLOWED_ORIGINS: `'*'`, or a set of origins (empty set = same origin only), with PUBLIC_URL's as `own`. */
+export function allowedOrigins(config: AppConfig): '*' | OriginList {
   const value = config.ALLOWED_ORIGINS?.trim();
   if (value === '*') return '*';
-  return new Set((value ?? '').split(',').map((s) => s.trim().replace(/\/$/, '')).filter(Boolean));
+  const list = new Set((value ?? '').split(',').map((s) => s.trim().replace(/\/$/, '')).filter(Boolean));
+  const own = publicOrigin(config.PUBLIC_URL);
+  return own === undefined ? list : Object.assign(list, { own });
+}
+
+/** PUBLIC_URL as a serialized origin (`https://chat.example.com`), or undefined when it is not one. */
+export function publicOrigin(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    const parsed = new URL(url.trim());
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
+    if (parsed.username || parsed.password || parsed.search || parsed.hash || parsed.pathname !== '/') return undefined;
+    return parsed.origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/** TRUST_PROXY as proxy-addr's list, or undefined when proxy-addr refuses an entry. */
+export function trustList(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+  try {
+    proxyAddr.compile(list);
+    return list;
+  } catch {
+    return undefined;
+  }
 }

@@ -3,11 +3,11 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import { ChatMetrics } from '@app/observability';
 import { StompEndpointServer } from '@app/stomp';
+import { ClientAddress } from './client-address';
 import { sendError } from './http/send-error';
 import { PlainWsTransport } from './plain-ws/plain-ws.transport';
-import { AddressRateLimiter, ConnectionLimiter, pathOf, reject } from '@app/stomp-transport';
+import { ConnectionLimiter, reject } from '@app/stomp-transport';
 
 /** The STOMP endpoint (StompBrokerModule's options name it; this is the chat's). */
 export const STOMP_PATH = '/chat';
@@ -17,8 +17,6 @@ type RequestHook = (req: IncomingMessage, res: ServerResponse, next: () => void)
 
 /** A refused socket gets this long to send the request it is answered on, then it is cut. */
 const REFUSED_SOCKET_GRACE_MS = 5_000;
-/** The REST door that stores chat messages: rate-limited per address like a STOMP session's SENDs. */
-const REST_POST = /^\/api\/rooms\/[^/]+\/messages\/?$/;
 
 /**
  * Every socket door of the server on one HTTP server: STOMP over ws at /chat, SockJS under /chat/...,
@@ -29,10 +27,7 @@ export class TransportGateway implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Transports');
   /** MAX_CONNECTIONS_PER_IP over every TCP connection of the server, whatever door it is for. */
   readonly connections: ConnectionLimiter;
-  /** RATE_LIMIT_PER_SEC / RATE_LIMIT_BURST for REST posts, per remote address. */
-  readonly restPosts: AddressRateLimiter;
   private readonly overCap = new WeakSet<Socket>();
-  private readonly rest: ReturnType<ChatMetrics['forDoor']>;
   private lastRefusalLog = 0;
   private server?: Server;
 
@@ -41,23 +36,22 @@ export class TransportGateway implements BeforeApplicationShutdown {
     /** The library's STOMP endpoints (/chat, with SockJS); this gateway adds the chat's other socket door. */
     readonly endpoints: StompEndpointServer,
     plainWs: PlainWsTransport,
-    metrics: ChatMetrics,
+    private readonly addresses: ClientAddress,
   ) {
     this.connections = new ConnectionLimiter(config.MAX_CONNECTIONS_PER_IP);
-    this.restPosts = new AddressRateLimiter(config.RATE_LIMIT_PER_SEC, config.RATE_LIMIT_BURST);
-    this.rest = metrics.forDoor('rest');
     endpoints.router.route(PLAIN_WS_PATH, plainWs.handleUpgrade);
   }
 
   /**
    * Counts the server's connections per address, takes its upgrades, and returns the HTTP hook that
-   * must run ahead of every other route: it refuses sockets past the per-address cap (429), rate-limits
-   * REST posts (429), and lets SockJS answer its own URLs.
+   * must run ahead of every other route: it refuses sockets past the per-address cap (429) and lets
+   * SockJS answer its own URLs. (Chat-message rate limits apply where routes resolve: ChatRateLimitGuard.)
    */
   attach(server: Server): RequestHook {
     this.server = server;
     server.on('connection', (socket: Socket) => {
-      if (this.connections.admit(socket)) return;
+      // A proxy named by TRUST_PROXY carries every client's connections: the cap is for hosts, not for it.
+      if (this.addresses.trusts(socket.remoteAddress) || this.connections.admit(socket)) return;
       this.overCap.add(socket);
       this.logRefusal(socket.remoteAddress);
       setTimeout(() => socket.destroy(), REFUSED_SOCKET_GRACE_MS).unref();
@@ -71,11 +65,6 @@ export class TransportGateway implements BeforeApplicationShutdown {
     return (req, res, next) => {
       if (this.overCap.has(req.socket)) {
         return sendError(res, 429, { error: 'too-many-connections', message: 'This address holds too many open connections; close some and retry.' }, true);
-      }
-      if (req.method === 'POST' && REST_POST.test(pathOf(req.url)) && !this.restPosts.take(req.socket.remoteAddress)) {
-        this.rest.rateLimited++;
-        res.setHeader('Retry-After', '1');
-        return sendError(res, 429, { error: 'rate-limited', message: 'You are sending messages too fast; slow down.' }, true);
       }
       sockjs(req, res, next);
     };

@@ -1,7 +1,9 @@
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { MetricsModule } from '@app/observability';
+import { ClientAddress } from '../client-address';
 import { AuthenticationGuard } from './authentication.guard';
 import { PlainWsTransport } from '../plain-ws/plain-ws.transport';
+import { ChatRateLimitGuard } from './chat-rate-limit.guard';
 import { DEFAULT_HTTP_TRANSPORT_OPTIONS, HTTP_TRANSPORT_OPTIONS, type HttpTransportOptions } from './http-transport-options';
 import { JsonBodyMiddleware } from './json-body.middleware';
 import { LongPollController } from './long-poll.controller';
@@ -32,8 +34,10 @@ export class HttpTransportsModule implements NestModule {
         AuthenticationGuard,
         OriginMiddleware,
         JsonBodyMiddleware,
+        ClientAddress,
+        ChatRateLimitGuard,
       ],
-      exports: [PlainWsTransport, SseHub, LongPollService],
+      exports: [PlainWsTransport, SseHub, LongPollService, ClientAddress],
     };
   }
 

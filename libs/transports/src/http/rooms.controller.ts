@@ -1,7 +1,8 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { CHAT_API, ChatError, renderStoredMessage, type ChatApi, type StoredMessageJson } from '@app/chat';
 import { ChatMetrics, type TransportCounters } from '@app/observability';
 import type { Principal } from '@app/stomp-session';
+import { ChatRateLimitGuard } from './chat-rate-limit.guard';
 import { RequestPrincipal } from './authentication.guard';
 import { HttpDoor } from './http-door.decorator';
 import { optionalInteger } from './query-params';
@@ -52,6 +53,7 @@ export class RoomsController {
    * Header `client-message-id` makes a retry safe.
    */
   @Post(':room/messages')
+  @UseGuards(ChatRateLimitGuard)
   @HttpCode(201)
   async post(
     @Param('room') room: string,

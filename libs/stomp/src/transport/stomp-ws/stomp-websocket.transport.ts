@@ -10,6 +10,8 @@ export interface StompWebSocketOptions {
   endpoint: StompEndpoint;
   maxFrameBytes: number;
   allowedOrigins: AllowedOrigins;
+  /** The client's address for logs and limits (ClientAddress); the TCP peer's by default. */
+  addressOf?: (req: IncomingMessage) => string;
   /** Counts open connections by transport (observability); optional. */
   onOpen?: () => void;
   onClose?: () => void;
@@ -58,7 +60,7 @@ export class StompWebSocketTransport {
   }
 
   private accept(ws: WebSocket, req: IncomingMessage): void {
-    const remote = req.socket.remoteAddress ?? 'unknown';
+    const remote = this.options.addressOf?.(req) ?? req.socket.remoteAddress ?? 'unknown';
     const session = this.options.endpoint.open(new WsConnection(ws, 'websocket', remote));
     this.options.onOpen?.();
     ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
