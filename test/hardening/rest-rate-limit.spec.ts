@@ -60,7 +60,7 @@ describe('#10 the REST rate limit holds for every spelling of the path', () => {
     t.diagnostic(`one client, every spelling: ${accepted} of ${sent} accepted in ${seconds} s = ${perSecond.toFixed(1)}/s (limit 2/s, burst 4)`);
     // Burst 4 + 2/s for 2 s = 8 at most (one more for timing slack).
     assert.ok(accepted <= 9, `${accepted} accepted`);
-    assert.ok(sent > 50, `the client really tried (${sent})`);
+    assert.ok(sent > 20, `the client really tried, well past the limit (${sent})`);
   });
 });
 

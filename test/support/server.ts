@@ -17,11 +17,18 @@ export interface RunningServer {
 }
 
 const MAIN = join(__dirname, '..', '..', 'apps', 'chat-server', 'src', 'main.js');
+
+/** Servers still running when the test process ends (a test that timed out) go with it. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
 const LISTENING = /listening on http:\/\/[^\s:]+:(\d+)/;
 
 /**
  * Starts the real server (dist build) as a child process on a free port, as a user would run it.
- * Defaults: HOST=127.0.0.1, PORT=0, DATABASE_URL=sqlite::memory:; `env` overrides.
+ * Defaults: HOST=127.0.0.1, PORT=0, DATABASE_URL=sqlite::memory:; `env` overrides. The start timeout is
+ * generous: on a machine shared by many test runs, loading the app alone can take 20 s.
  */
 export async function startServer(env: Record<string, string> = {}, timeoutMs = 60_000): Promise<RunningServer> {
   const child = spawn(process.execPath, ['--enable-source-maps', MAIN], {
@@ -29,7 +36,11 @@ export async function startServer(env: Record<string, string> = {}, timeoutMs = 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  running.add(child);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
+    running.delete(child);
+    resolve(code);
+  }));
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => {
       // A server that did not come up is not left running behind the failed test.
