@@ -35,9 +35,14 @@ describe('#10 the REST rate limit holds for every spelling of the path', () => {
 
   it('counts every spelling against one bucket per client', async () => {
     const statuses: number[] = [];
+    const started = performance.now();
     for (let i = 0; i < 15; i++) statuses.push(await post(server.url, SPELLINGS[i % SPELLINGS.length]!, { from: '127.0.0.6' }));
+    const seconds = (performance.now() - started) / 1000;
     const accepted = statuses.filter((s) => s === 201).length;
-    assert.ok(accepted >= 4 && accepted <= 5, `the burst of 4 (+ at most one refill), not more: ${statuses.join(',')}`);
+    // The burst of 4, plus what 2/s refilled meanwhile (a loaded machine may take a while), and no more.
+    const most = 4 + Math.ceil(seconds * 2);
+    assert.ok(accepted >= 4 && accepted <= most, `${accepted} accepted in ${seconds.toFixed(1)} s, at most ${most}: ${statuses.join(',')}`);
+    assert.ok(statuses.slice(0, 4).every((s) => s === 201) && statuses.includes(429), statuses.join(','));
     assert.ok(statuses.every((s) => s === 201 || s === 429), statuses.join(','));
     const stored = JSON.parse((await http(`${server.url}/api/rooms/r/messages?limit=500`)).text) as unknown[];
     assert.equal(stored.length, accepted, 'refused posts stored nothing');

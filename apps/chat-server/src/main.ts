@@ -1,15 +1,15 @@
 import 'reflect-metadata';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { ConsoleLogger, Logger, type LogLevel } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigError, loadConfig, type AppConfig } from '@app/config';
+import { AppLogger } from '@app/observability';
 import { HttpErrorFilter, TransportGateway } from '@app/transports';
 import { AppModule } from './app.module';
+import { applyHttpTimeouts } from './http-server-timeouts';
+import { serveWebPage } from './web-page';
 
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 /** SIGTERM must end the process within 10 s whatever a dependency does. */
 const SHUTDOWN_DEADLINE_MS = 9_000;
 
@@ -17,23 +17,19 @@ export async function bootstrap(config: AppConfig): Promise<NestExpressApplicati
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
     // Colour only on a terminal: logs read by programs (and the listening line) stay plain text.
-    logger: new ConsoleLogger({ logLevels: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1), colors: Boolean(process.stdout.isTTY) }),
+    logger: new AppLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, colors: Boolean(process.stdout.isTTY) }),
+    // On shutdown, once streams have ended and history is flushed, whatever connections are left (idle
+    // keep-alives, sockets that never sent a request) are closed instead of holding the exit.
+    forceCloseConnections: true,
   });
+  applyHttpTimeouts(app.getHttpServer(), config);
   app.disable('x-powered-by');
   app.useGlobalFilters(new HttpErrorFilter());
   // SockJS answers its own URLs before Nest's router sees them; upgrades go through one router.
   app.use(app.get(TransportGateway).attach(app.getHttpServer()));
-  const web = webRoot();
-  // No max-age: file names do not change between builds, so browsers revalidate (ETag) instead.
-  if (web) app.useStaticAssets(web, { index: 'index.html', maxAge: 0 });
+  serveWebPage(app);
   await app.listen(config.PORT, config.HOST);
   return app;
-}
-
-/** The built chat page (apps/web → dist/web), when it has been built. */
-function webRoot(): string | undefined {
-  const dir = join(__dirname, '..', '..', '..', 'web');
-  return existsSync(join(dir, 'index.html')) ? dir : undefined;
 }
 
 async function main(): Promise<void> {

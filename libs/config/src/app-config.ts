@@ -98,6 +98,17 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(0)
   MAX_CONNECTIONS_PER_IP = 1000;
 
+  /**
+   * How long a client may take to send its request headers, and its whole request (headers and body),
+   * before it gets a 408 and the connection is closed. Responses are not limited: SSE streams, held polls
+   * and SockJS streams stay open as long as they need (their requests arrive at once).
+   */
+  @Transform(toInt) @IsInt() @Min(100)
+  HTTP_HEADERS_TIMEOUT_MS = 10_000;
+
+  @Transform(toInt) @IsInt() @Min(100)
+  HTTP_REQUEST_TIMEOUT_MS = 30_000;
+
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 

@@ -2,7 +2,7 @@ import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ChatError, type ChatErrorCode } from '@app/chat';
 import { AppConfig } from '@app/config';
-import { sendError } from './send-error';
+import { refuseRequest, sendError } from './send-error';
 
 type BodyRequest = IncomingMessage & { body?: unknown; _body?: boolean };
 
@@ -11,7 +11,8 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json$/;
 /**
  * The JSON body parser of the chat's REST door, with MAX_FRAME_BYTES enforced while the bytes arrive:
  * a declared Content-Length over the limit is refused before reading anything, a chunked body as soon
- * as it crosses the limit (413). A body that is not `application/json` is a 415, unparsable JSON a 400.
+ * as it crosses the limit (413); either way the client reads the answer (see refuseRequest). A body
+ * that is not `application/json` is a 415, unparsable JSON a 400.
  * It needs the app created with `bodyParser: false`; if another parser already read the body it only
  * re-checks the declared size.
  */
@@ -80,10 +81,9 @@ export class JsonBodyMiddleware implements NestMiddleware {
     sendError(res, error.status, error.toJSON());
   }
 
-  /** Refuses without reading the rest of the body, and closes the connection so it is never read. */
+  /** Refuses without keeping any more of the body: the client reads the answer while the rest is discarded. */
   private refuse(req: IncomingMessage, res: ServerResponse, code: ChatErrorCode, message?: string): void {
-    req.pause();
     const error = new ChatError(code, message);
-    sendError(res, error.status, error.toJSON(), true);
+    refuseRequest(req, res, error.status, error.toJSON());
   }
 }
