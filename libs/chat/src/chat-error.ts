@@ -8,7 +8,7 @@ import { StompClientError } from '@app/stomp';
 export const CHAT_ERRORS = {
   'invalid-room': { status: 400, message: 'The room name must be 1 to 64 letters, digits, "_" or "-".' },
   'invalid-text': { status: 400, message: 'The text must be 1 to 4000 characters after trimming white space.' },
-  'invalid-from': { status: 400, message: 'The sender name must be 1 to 64 characters without control characters.' },
+  'invalid-from': { status: 400, message: 'The sender name must be 1 to 64 characters without control, bidi or zero-width characters.' },
   'invalid-client-message-id': { status: 400, message: 'The client-message-id must be at most 64 printable characters.' },
   'invalid-query': { status: 400, message: 'The after and before ids must be whole numbers of 0 or more, and limit a whole number of 1 or more.' },
   'bad-json': { status: 400, message: 'The body is not a valid JSON object.' },

@@ -7,6 +7,7 @@ export {
   PostMessageDto,
   validatePost,
   validateRoom,
+  messageFields,
   ROOM_PATTERN,
   MAX_TEXT,
   MAX_FROM,
@@ -39,6 +40,8 @@ export {
 export { ChatModule } from './chat.module';
 export { JwtAuthenticator, type JwtKeys } from './identity/jwt.authenticator';
 export { IdentityModule, jwtKeysFrom } from './identity/identity.module';
+export { NAME_FORBIDDEN, nameKey, wellFormed } from './user-name';
+export { SignedInNames } from './stomp/signed-in-names';
 export { ChatController } from './stomp/chat.controller';
 export { ChatStompApplication } from './stomp/chat-stomp.application';
 export { ChatStompModule } from './stomp/chat-stomp.module';

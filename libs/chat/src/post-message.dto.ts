@@ -1,5 +1,6 @@
 import { IsOptional, IsString, Matches, ValidateBy, validateSync, type ValidationOptions } from 'class-validator';
 import { ChatError, type ChatErrorCode } from './chat-error';
+import { NAME_FORBIDDEN, wellFormed } from './user-name';
 
 export const ROOM_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const MAX_TEXT = 4000;
@@ -40,7 +41,7 @@ export class PostMessageDto {
   @IsString() @Matches(ROOM_PATTERN)
   room!: string;
 
-  @IsString() @CodePointLength(1, MAX_FROM) @Forbids(CONTROL)
+  @IsString() @CodePointLength(1, MAX_FROM) @Forbids(NAME_FORBIDDEN)
   from!: string;
 
   @IsString() @CodePointLength(1, MAX_TEXT) @Forbids(NUL)
@@ -66,14 +67,15 @@ export interface ValidPost {
 }
 
 /**
- * Trims `from` and `text` (they are stored trimmed), treats an empty client-message-id as none, and
+ * Trims `from` and `text` (they are stored trimmed) and makes them well-formed (a lone surrogate becomes
+ * U+FFFD, so what is broadcast is what is stored), treats an empty client-message-id as none, and
  * throws ChatError for the first invalid field.
  */
 export function validatePost(input: { room: unknown; from: unknown; text: unknown; clientMessageId?: unknown }): ValidPost {
   const dto = new PostMessageDto();
   dto.room = input.room as string;
-  dto.from = (typeof input.from === 'string' ? input.from.trim() : input.from) as string;
-  dto.text = (typeof input.text === 'string' ? input.text.trim() : input.text) as string;
+  dto.from = (typeof input.from === 'string' ? wellFormed(input.from.trim()) : input.from) as string;
+  dto.text = (typeof input.text === 'string' ? wellFormed(input.text.trim()) : input.text) as string;
   const clientMessageId = input.clientMessageId === '' || input.clientMessageId === null ? undefined : input.clientMessageId;
   if (clientMessageId !== undefined) dto.clientMessageId = clientMessageId as string;
   const failed = new Set(validateSync(dto).map((e) => e.property));
@@ -84,4 +86,10 @@ export function validatePost(input: { room: unknown; from: unknown; text: unknow
 export function validateRoom(room: unknown): string {
   if (typeof room !== 'string' || !ROOM_PATTERN.test(room)) throw new ChatError('invalid-room');
   return room;
+}
+
+/** The fields of a chat message body. Anything but a JSON object (`null`, an array, a string) is `bad-json`. */
+export function messageFields(body: unknown): { from?: unknown; text?: unknown } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ChatError('bad-json');
+  return body as { from?: unknown; text?: unknown };
 }

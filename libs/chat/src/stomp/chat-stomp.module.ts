@@ -4,11 +4,12 @@ import { STOMP_APPLICATION } from '@app/stomp-session';
 import { ChatController } from './chat.controller';
 import { ChatStompApplication } from './chat-stomp.application';
 import { ChatTopicsInterceptor } from './chat-topics.interceptor';
+import { SignedInNames } from './signed-in-names';
 
 /** The chat over STOMP: handlers for /app and the StompApplication every session uses. Needs ChatModule.forRoot() (global). */
 @Module({
   imports: [MessageRoutingModule],
-  providers: [ChatController, ChatTopicsInterceptor, ChatStompApplication, { provide: STOMP_APPLICATION, useExisting: ChatStompApplication }],
+  providers: [SignedInNames, ChatController, ChatTopicsInterceptor, ChatStompApplication, { provide: STOMP_APPLICATION, useExisting: ChatStompApplication }],
   exports: [STOMP_APPLICATION],
 })
 export class ChatStompModule {}

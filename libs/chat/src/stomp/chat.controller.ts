@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { MessagingTemplate, UserSessionRegistry } from '@app/messaging';
+import { MessagingTemplate } from '@app/messaging';
 import {
   DestinationVariable,
   Header,
@@ -14,7 +14,8 @@ import { CHAT_API, type ChatApi } from '../chat-api.port';
 import { ChatError } from '../chat-error';
 import { formatTime, renderStoredMessage, type StoredMessageJson } from '../chat-message.render';
 import { ChatService, DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT } from '../chat.service';
-import { validatePost } from '../post-message.dto';
+import { messageFields, validatePost } from '../post-message.dto';
+import { SignedInNames } from './signed-in-names';
 
 type Body = Record<string, unknown>;
 
@@ -25,13 +26,14 @@ export class ChatController {
     @Inject(CHAT_API) private readonly chat: ChatApi,
     private readonly service: ChatService,
     private readonly template: MessagingTemplate,
-    private readonly users: UserSessionRegistry,
+    private readonly signedIn: SignedInNames,
   ) {}
 
   /** The seed's flow: stored in room `messages`, broadcast to /topic/messages as {from,text,time}. */
   @MessageMapping('/chat')
   async legacyChat(@Payload() body: Body, @Principal() user?: string, @Header('client-message-id') clientMessageId?: string): Promise<void> {
-    await this.service.postChat({ from: body.from, text: body.text, clientMessageId }, user);
+    const { from, text } = messageFields(body);
+    await this.service.postChat({ from, text, clientMessageId }, user);
   }
 
   /** Stored, then broadcast to /topic/rooms/{room} by the chat service (once, in id order). */
@@ -42,7 +44,8 @@ export class ChatController {
     @Principal() user?: string,
     @Header('client-message-id') clientMessageId?: string,
   ): Promise<void> {
-    await this.chat.post({ room, from: body.from, text: body.text, clientMessageId }, user);
+    const { from, text } = messageFields(body);
+    await this.chat.post({ room, from, text, clientMessageId }, user);
   }
 
   /** One reply to this subscription only: the room's latest messages, oldest first. */
@@ -56,10 +59,12 @@ export class ChatController {
   @MessageMapping('/dm/{user}')
   dm(@DestinationVariable('user') to: string, @Payload() body: Body, @Session() ctx: SessionContext): void {
     const principal = ctx.principal?.name;
-    const post = validatePost({ room: 'dm', from: principal ?? body.from, text: body.text });
+    const fields = messageFields(body);
+    const post = validatePost({ room: 'dm', from: principal ?? fields.from, text: fields.text });
     validatePost({ room: 'dm', from: to, text: 'x' });
-    // An anonymous session may pick any name, but not one a signed-in user is using right now.
-    if (!principal && this.users.sessionsOf(post.from).size > 0) {
+    // An anonymous session may pick any name, but not one a signed-in user is using right now, nor one
+    // that only looks like it (case, width, invisible characters, confusable letters).
+    if (!principal && this.signedIn.claimed(post.from)) {
       throw new ChatError('invalid-from', `The name "${post.from}" belongs to a signed-in user; sign in to use it.`);
     }
     const now = new Date();

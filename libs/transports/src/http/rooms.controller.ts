@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { CHAT_API, ChatError, renderStoredMessage, type ChatApi, type StoredMessageJson } from '@app/chat';
+import { CHAT_API, messageFields, renderStoredMessage, type ChatApi, type StoredMessageJson } from '@app/chat';
 import { ChatMetrics, type TransportCounters } from '@app/observability';
 import type { Principal } from '@app/stomp-session';
 import { ChatRateLimitGuard } from './chat-rate-limit.guard';
@@ -62,8 +62,7 @@ export class RoomsController {
     @RequestPrincipal() principal: Principal | undefined,
   ): Promise<StoredMessageJson> {
     this.counters.framesIn++;
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ChatError('bad-json');
-    const { from, text } = body as { from?: unknown; text?: unknown };
+    const { from, text } = messageFields(body);
     const stored = await this.chat.post({ room, from, text, ...(clientMessageId !== undefined && { clientMessageId }) }, principal?.name);
     this.counters.messagesIn++;
     return renderStoredMessage(stored);
