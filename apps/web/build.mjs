@@ -18,7 +18,8 @@ const require = createRequire(import.meta.url);
 const common = {
   bundle: true,
   minify: true,
-  sourcemap: true,
+  // No source maps: the server would publish them (#10); the page is small enough to debug minified.
+  sourcemap: false,
   target: ['es2022', 'chrome100', 'firefox100', 'safari15'],
   platform: 'browser',
   // sockjs-client is written for browserify: it reads `global` and strips its debug logging on NODE_ENV.

@@ -1,4 +1,4 @@
-import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { MetricsModule } from '@app/observability';
 import { ClientAddress } from '../client-address';
 import { AuthenticationGuard } from './authentication.guard';
@@ -42,7 +42,14 @@ export class HttpTransportsModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(OriginMiddleware).forRoutes(RoomsController, LongPollController, SseController);
+    consumer.apply(OriginMiddleware).forRoutes(
+      RoomsController,
+      LongPollController,
+      SseController,
+      // CORS preflights, which no handler declares.
+      { path: 'api/{*path}', method: RequestMethod.OPTIONS },
+      { path: 'sse/{*path}', method: RequestMethod.OPTIONS },
+    );
     consumer.apply(JsonBodyMiddleware).forRoutes(RoomsController);
   }
 }
