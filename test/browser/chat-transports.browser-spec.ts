@@ -41,6 +41,9 @@ describe('two pages chat on each transport', () => {
     const page = await browser.newPage();
     try {
       await page.goto(server.url);
+      // #10: found by its exact label, as Name and Room are.
+      assert.equal(await page.getByLabel('Transport', { exact: true }).count(), 1);
+      for (const name of ['Name', 'Room']) assert.equal(await page.getByLabel(name, { exact: true }).count(), 1, name);
       const values = await page
         .getByRole('combobox', { name: 'Transport', exact: true })
         .locator('option')

@@ -31,7 +31,10 @@ export interface ChatPageOptions {
  * tests break when the page stops being usable by them.
  */
 export class ChatPage {
-  /** Uncaught exceptions in the page (or its SockJS iframes): a page that throws is broken. */
+  /**
+   * Uncaught exceptions in the page (or its SockJS iframes), and anything its Content-Security-Policy
+   * blocked: a page that throws, or that needs what its own policy forbids, is broken.
+   */
   readonly errors: string[] = [];
 
   private constructor(
@@ -39,6 +42,9 @@ export class ChatPage {
     readonly page: Page,
   ) {
     page.on('pageerror', (error) => this.errors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) this.errors.push(message.text());
+    });
   }
 
   /** A fresh browser profile (own storage, own connections), so two pages are two users. */
@@ -58,7 +64,8 @@ export class ChatPage {
   async join(opts: Omit<ChatPageOptions, 'viewport' | 'colorScheme' | 'ignoreHTTPSErrors'>): Promise<void> {
     await this.field('Name').fill(opts.name);
     await this.field('Room').fill(opts.room);
-    await this.page.getByRole('combobox', { name: 'Transport', exact: true }).selectOption(opts.transport);
+    // By its label, exactly (#10): the label must name the select alone, not every option with it.
+    await this.page.getByLabel('Transport', { exact: true }).selectOption(opts.transport);
     await this.page.getByRole('button', { name: 'Connect', exact: true }).click();
     await this.waitConnected();
   }
