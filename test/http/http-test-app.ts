@@ -27,7 +27,8 @@ export async function startHttpApp(
   env: Record<string, string> = {},
   http: Partial<HttpTransportOptions> = {},
 ): Promise<HttpTestApp> {
-  const config = loadConfig({ DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'error', ...env });
+  // No chat-message rate limit unless a test asks for one: suites here post in bursts to load streams.
+  const config = loadConfig({ DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'error', RATE_LIMIT_PER_SEC: '0', ...env });
 
   @Global()
   @Module({ providers: [{ provide: AppConfig, useValue: config }], exports: [AppConfig] })

@@ -28,5 +28,6 @@ export function stompOptionsFrom(config: AppConfig): StompBrokerOptions {
     heartbeat: [config.HEARTBEAT_MS, config.HEARTBEAT_MS],
     limits: sessionOptionsFrom(config),
     allowedOrigins: origins === '*' ? '*' : [...origins],
+    publicOrigin: origins === '*' ? undefined : origins.own,
   };
 }

@@ -30,6 +30,11 @@ export interface StompBrokerOptions {
   limits?: Partial<Omit<SessionOptions, 'heartbeatMs' | 'heartbeatReceiveMs'>>;
   /** `'*'`, or origins allowed beside the server's own. Default: the server's own origin only. */
   allowedOrigins?: '*' | string[];
+  /**
+   * The origin users reach (`https://chat.example.com`). When set, it alone is "the server's own origin";
+   * otherwise the request's Host header decides, which a DNS-rebinding page controls.
+   */
+  publicOrigin?: string;
   /** Spring Security's simpDestMatchers: SEND/SUBSCRIBE rules by destination, first match wins. Default none. */
   authorization?: DestinationRule[];
 }
@@ -41,7 +46,7 @@ export interface ResolvedStompBrokerOptions {
   relay?: StompRelayOptions;
   errorDestination: string;
   session: Partial<SessionOptions>;
-  allowedOrigins: '*' | ReadonlySet<string>;
+  allowedOrigins: '*' | (ReadonlySet<string> & { readonly own?: string });
   authorization: DestinationRule[];
 }
 
@@ -56,7 +61,9 @@ export function resolveOptions(options: StompBrokerOptions): ResolvedStompBroker
     relay: options.relay,
     errorDestination: options.errorDestination ?? '/queue/errors',
     session: { ...options.limits, heartbeatMs: send, heartbeatReceiveMs: receive },
-    allowedOrigins: options.allowedOrigins === '*' ? '*' : new Set(options.allowedOrigins ?? []),
+    allowedOrigins: options.allowedOrigins === '*'
+      ? '*'
+      : Object.assign(new Set(options.allowedOrigins ?? []), options.publicOrigin === undefined ? {} : { own: options.publicOrigin }),
     authorization: options.authorization ?? [],
   };
 }
