@@ -5,7 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigError, loadConfig, type AppConfig } from '@app/config';
 import { AppLogger } from '@app/observability';
-import { HttpErrorFilter, TransportGateway } from '@app/transports';
+import { ClientAddress, HttpErrorFilter, TransportGateway, accessLog } from '@app/transports';
 import { AppModule } from './app.module';
 import { applyHttpTimeouts } from './http-server-timeouts';
 import { serveWebPage } from './web-page';
@@ -25,6 +25,8 @@ export async function bootstrap(config: AppConfig): Promise<NestExpressApplicati
   applyHttpTimeouts(app.getHttpServer(), config);
   app.disable('x-powered-by');
   app.useGlobalFilters(new HttpErrorFilter());
+  // First, so every HTTP door's requests are logged, SockJS's included.
+  app.use(accessLog(app.get(ClientAddress)));
   // SockJS answers its own URLs before Nest's router sees them; upgrades go through one router.
   app.use(app.get(TransportGateway).attach(app.getHttpServer()));
   serveWebPage(app);
@@ -46,8 +48,9 @@ async function main(): Promise<void> {
   const logger = new Logger('Main');
   const app = await bootstrap(config);
   const { port } = app.getHttpServer().address() as AddressInfo;
-  // The one line tools wait for; printed plainly, whatever LOG_LEVEL says.
-  console.log(`listening on http://${config.HOST}:${port}`);
+  // The one line tools wait for, whatever LOG_LEVEL says; with LOG_FORMAT=json it is a record like any other.
+  const listening = `listening on http://${config.HOST}:${port}`;
+  console.log(config.LOG_FORMAT === 'json' ? JSON.stringify({ level: 'log', time: new Date().toISOString(), msg: listening, context: 'Main' }) : listening);
 
   let stopping = false;
   const stop = (signal: string) => {

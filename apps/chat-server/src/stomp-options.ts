@@ -29,5 +29,6 @@ export function stompOptionsFrom(config: AppConfig): StompBrokerOptions {
     limits: sessionOptionsFrom(config),
     allowedOrigins: origins === '*' ? '*' : [...origins],
     publicOrigin: origins === '*' ? undefined : origins.own,
+    logFrames: config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'verbose',
   };
 }

@@ -27,7 +27,7 @@ export interface StompBrokerOptions {
   /** Heart-beats the server offers, in ms: [send, receive]. Default [10000, 10000]; 0 = none. */
   heartbeat?: [send: number, receive: number];
   /** Frame and session limits (frame bytes, headers, subscriptions, rate, slow consumers...). */
-  limits?: Partial<Omit<SessionOptions, 'heartbeatMs' | 'heartbeatReceiveMs'>>;
+  limits?: Partial<Omit<SessionOptions, 'heartbeatMs' | 'heartbeatReceiveMs' | 'logFrames'>>;
   /** `'*'`, or origins allowed beside the server's own. Default: the server's own origin only. */
   allowedOrigins?: '*' | string[];
   /**
@@ -37,6 +37,8 @@ export interface StompBrokerOptions {
   publicOrigin?: string;
   /** Spring Security's simpDestMatchers: SEND/SUBSCRIBE rules by destination, first match wins. Default none. */
   authorization?: DestinationRule[];
+  /** Every frame in and out at `debug` level (credentials masked, bodies cut short). Default false. */
+  logFrames?: boolean;
 }
 
 export interface ResolvedStompBrokerOptions {
@@ -60,7 +62,7 @@ export function resolveOptions(options: StompBrokerOptions): ResolvedStompBroker
     brokerDestinationPrefixes: options.brokerDestinationPrefixes ?? ['/topic', '/queue'],
     relay: options.relay,
     errorDestination: options.errorDestination ?? '/queue/errors',
-    session: { ...options.limits, heartbeatMs: send, heartbeatReceiveMs: receive },
+    session: { ...options.limits, heartbeatMs: send, heartbeatReceiveMs: receive, logFrames: options.logFrames ?? false },
     allowedOrigins: options.allowedOrigins === '*'
       ? '*'
       : Object.assign(new Set(options.allowedOrigins ?? []), options.publicOrigin === undefined ? {} : { own: options.publicOrigin }),

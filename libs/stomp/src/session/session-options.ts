@@ -25,6 +25,8 @@ export interface SessionOptions {
   maxTransactionBytes: number;
   /** `server` header of CONNECTED. */
   serverName: string;
+  /** Log every frame at `debug` (SessionLog). */
+  logFrames?: boolean;
 }
 
 /** Provider token: the SessionOptions every session of the endpoint runs with. */

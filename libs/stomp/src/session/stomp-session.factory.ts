@@ -10,6 +10,7 @@ import { LoginAuthenticator } from './login.authenticator';
 import { SESSION_OPTIONS, type SessionOptions, type UserDestinationResolver } from './session-options';
 import { NO_METRICS, type SessionMetrics } from './session-metrics';
 import { StompSession, type SessionDeps } from './stomp-session';
+import { SessionLog } from './session-log';
 import { STOMP_INTERCEPTOR, type StompChannelInterceptor } from './channel-interceptor.port';
 
 /** Optional provider token: interceptors that run before every discovered one (destination rules). */
@@ -54,6 +55,7 @@ export class StompSessionFactory implements StompEndpoint, OnModuleInit {
       app,
       authenticator: authenticator ?? new LoginAuthenticator(),
       events: { emit: (name, payload) => void events.emit(name, payload) },
+      log: new SessionLog(options.logFrames ?? false),
       metrics: metrics ?? NO_METRICS,
       interceptors: [],
       ended: (session) => this.sessions.delete(session),

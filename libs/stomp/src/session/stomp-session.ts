@@ -18,6 +18,7 @@ import { connectCredentials, type Authenticator, type Principal } from './authen
 import { onPrincipalExpiry } from './principal-expiry';
 import type { SessionOptions, UserDestinationResolver } from './session-options';
 import { StompEvents, type SessionEventSink } from './session-events';
+import type { SessionLog } from './session-log';
 import { HeartbeatMonitor } from './heartbeat-monitor';
 import { TokenBucket } from './token-bucket';
 import { TransactionBuffer } from './transaction-buffer';
@@ -33,6 +34,7 @@ export interface SessionDeps {
   /** Who a CONNECT is: the same authenticator every other door asks. */
   authenticator: Authenticator;
   events: SessionEventSink;
+  log: SessionLog;
   metrics: SessionMetrics;
   /** Channel interceptors, in order (destination rules first). */
   interceptors: readonly StompChannelInterceptor[];
@@ -147,6 +149,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
   private onFrame(frame: StompFrame): boolean {
     if (!this.isOpen) return false;
     this.meter.frameIn();
+    if (this.deps.log.frames) this.deps.log.frameIn(this, frame.command, frame.headers, frame.body);
     if (this.state === 'authenticating') {
       if (this.pending.push(frame) > MAX_PENDING_FRAMES) this.fail('too many frames before CONNECTED');
     } else {
@@ -260,6 +263,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     this.deps.events.emit(StompEvents.Connected, {
       sessionId: this.sessionId, user: principal?.name, version: this.version, transport: this.transport,
     });
+    this.deps.log.connected(this, this.version);
     const pending = this.pending;
     this.pending = [];
     for (const frame of pending) {
@@ -503,6 +507,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
       this.blockedSince = 0;
     }
     this.connection.send(bytes, binary);
+    if (this.deps.log.frames) this.deps.log.frameOut(this, bytes);
     this.heartbeat.sent();
     this.meter.frameOut();
   }
@@ -523,6 +528,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     const headers: [string, string][] = [['message', message.replace(/[\r\n]+/g, ' ')], ['content-type', 'text/plain'], ...extra];
     const receiptId = frame?.headers.get('receipt');
     if (receiptId !== undefined) headers.push(['receipt-id', receiptId]);
+    this.deps.log.fault(this, message, reason);
     this.writeFrame('ERROR', headers, detail);
     this.close(code, message, reason);
   }
@@ -563,6 +569,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
       this.deps.users.disconnected(this.sessionId, this.principal?.name);
       this.deps.events.emit(StompEvents.Disconnected, { sessionId: this.sessionId, user: this.principal?.name, reason });
     }
+    this.deps.log.ended(this, reason, wasConnected);
     this.deps.ended(this);
   }
 

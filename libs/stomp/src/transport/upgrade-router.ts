@@ -1,5 +1,8 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { Logger } from '@nestjs/common';
+
+const logger = new Logger('Upgrade');
 
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 /** Returns true when it took the upgrade. */
@@ -53,6 +56,9 @@ export function pathOf(url: string | undefined): string {
 
 /** Answers a refused upgrade with a plain HTTP status and closes the socket. */
 export function reject(socket: Duplex, status: number, reason: string): void {
+  // Every door refuses an upgrade through here, so this is where refusals (origin, limits, auth) are logged.
+  const log = status >= 500 ? logger.error.bind(logger) : logger.warn.bind(logger);
+  log({ msg: `upgrade refused: ${status} ${reason}`, status, remoteAddress: (socket as { remoteAddress?: string }).remoteAddress });
   if (!socket.writable) return void socket.destroy();
   const body = JSON.stringify({ error: reason.toLowerCase().replace(/\s+/g, '-'), message: reason });
   socket.end(

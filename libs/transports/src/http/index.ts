@@ -7,6 +7,7 @@ export { HttpDoor } from './http-door.decorator';
 export { requestCredentials } from './request-credentials';
 export { HttpError, type ErrorBody } from './http-error';
 export { sendError } from './send-error';
+export { accessLog } from './access-log';
 export { sseEvent, SSE_HEARTBEAT } from './sse-encoding';
 export { SseHub } from './sse-hub';
 export { SseStream, type SendLimits } from './sse-stream';
