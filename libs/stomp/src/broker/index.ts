@@ -1,4 +1,4 @@
-export { createMessage, type BrokerMessage } from './broker-message';
+export { createMessage, nextMessageId, type BrokerMessage } from './broker-message';
 export { isApplicationHeader, applicationHeaders, CONTENT_TYPE } from './application-headers';
 export { BROKER, type BrokerHealth, type BrokerPort, type Subscriber } from './broker.port';
 export { SubscriptionRegistry, DuplicateSubscriptionError, type Subscription } from './subscription-registry';

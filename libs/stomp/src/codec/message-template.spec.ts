@@ -43,4 +43,22 @@ describe('createMessageTemplate', () => {
     a.fill(0);
     assert.match(b.toString('latin1'), /^MESSAGE\nsubscription:b\nmessage-id:2\n/);
   });
+
+  it('#14 shares one frame between subscribers with the same subscription id, equal to render()', () => {
+    const template = createMessageTemplate(shared, body, '1.2');
+    const first = template.shared('sub-0', 'm1');
+    assert.equal(template.shared('sub-0', 'm1'), first, 'the same Buffer, not a copy');
+    assert.deepEqual(first, template.render('sub-0', 'm1'));
+    assert.notEqual(template.shared('sub-1', 'm1'), first);
+    assert.deepEqual(template.shared('sub-1', 'm1'), template.render('sub-1', 'm1'));
+    // Another message id is never answered from the cache.
+    assert.deepEqual(template.shared('sub-0', 'm2'), template.render('sub-0', 'm2'));
+  });
+
+  it('#14 remembers a bounded number of subscription ids (a client naming every subscription differently)', () => {
+    const template = createMessageTemplate(shared, body, '1.2');
+    for (let i = 0; i < 100; i++) assert.deepEqual(template.shared(`s${i}`, 'm'), template.render(`s${i}`, 'm'));
+    assert.notEqual(template.shared('s99', 'm'), template.shared('s99', 'm'), 'past the bound, rendered each time');
+    assert.equal(template.shared('s0', 'm'), template.shared('s0', 'm'));
+  });
 });

@@ -12,7 +12,16 @@ import { encodeHead, encodeHeaderLine, withBody } from './stomp-encoder';
 
 export interface MessageTemplate {
   render(subscription: string, messageId: string, ack?: string): Buffer;
+  /**
+   * render(subscription, messageId) for a template used with one message id: the same Buffer for every
+   * subscriber with the same subscription id (clients number theirs alike: `sub-0`, ...), so a fan-out to
+   * a thousand sessions encodes a handful of frames. The Buffer is shared: never write into it.
+   */
+  shared(subscription: string, messageId: string): Buffer;
 }
+
+/** Distinct subscription ids remembered per template: enough for any real client mix, bounded for a hostile one. */
+const SHARED_FRAMES = 8;
 
 const COMMAND_LINE = 'MESSAGE\n';
 const PER_SUBSCRIBER = new Set(['subscription', 'message-id', 'ack']);
@@ -27,17 +36,30 @@ export function createMessageTemplate(
   const head = encodeHead('MESSAGE', shared, body.length, version);
   const tail = withBody(head.slice(COMMAND_LINE.length), body);
   const escape = usesEscaping('MESSAGE', version) ? (version as '1.1' | '1.2') : undefined;
+  const frames = new Map<string, Buffer>();
+  const render = (subscription: string, messageId: string, ack?: string): Buffer => {
+    let front = COMMAND_LINE
+      + encodeHeaderLine('subscription', subscription, escape)
+      + encodeHeaderLine('message-id', messageId, escape);
+    if (ack !== undefined) front += encodeHeaderLine('ack', ack, escape);
+    const frontBytes = Buffer.byteLength(front, 'utf8');
+    const out = Buffer.allocUnsafe(frontBytes + tail.length);
+    out.write(front, 0, 'utf8');
+    tail.copy(out, frontBytes);
+    return out;
+  };
+  let sharedId: string | undefined;
   return {
-    render(subscription: string, messageId: string, ack?: string): Buffer {
-      let front = COMMAND_LINE
-        + encodeHeaderLine('subscription', subscription, escape)
-        + encodeHeaderLine('message-id', messageId, escape);
-      if (ack !== undefined) front += encodeHeaderLine('ack', ack, escape);
-      const frontBytes = Buffer.byteLength(front, 'utf8');
-      const out = Buffer.allocUnsafe(frontBytes + tail.length);
-      out.write(front, 0, 'utf8');
-      tail.copy(out, frontBytes);
-      return out;
+    render,
+    shared(subscription: string, messageId: string): Buffer {
+      sharedId ??= messageId;
+      if (messageId !== sharedId) return render(subscription, messageId);
+      let frame = frames.get(subscription);
+      if (frame === undefined) {
+        frame = render(subscription, messageId);
+        if (frames.size < SHARED_FRAMES) frames.set(subscription, frame);
+      }
+      return frame;
     },
   };
 }

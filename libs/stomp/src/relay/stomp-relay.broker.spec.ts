@@ -132,7 +132,7 @@ describe('StompRelayBroker on the wire', { timeout: 20_000 }, () => {
     const broker = await setup();
     await broker.start();
     const headers = new Map([['user-id', 'somebody'], ['priority', 'high'], ['x-message-ttl', '1'], ['note', 'kept']]);
-    broker.publish({ destination: '/topic/t', headers, body: Buffer.from('hi'), isText: true, encodings: new Map() });
+    broker.publish({ id: 'hand-made', destination: '/topic/t', headers, body: Buffer.from('hi'), isText: true, encodings: new Map() });
     const send = await fake.next(command('SEND'));
     assert.deepEqual([...send.headers.keys()].sort(), ['content-length', 'destination', 'note']);
   });

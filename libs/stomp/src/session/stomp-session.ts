@@ -79,7 +79,6 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
   private readonly connectTimer: NodeJS.Timeout;
   private pending: StompFrame[] = [];
   private cancelExpiry: () => void = () => undefined;
-  private messageSeq = 0;
   private readonly meter: SessionMeter;
   private connectFrame?: StompFrame;
   private readonly hasOutbound: boolean;
@@ -442,9 +441,11 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
       template = createMessageTemplate(messageHeaders(record.destination, message, this.version), message.body, this.version);
       message.encodings.set(record.templateKey, template);
     }
-    const messageId = String(++this.messageSeq);
-    const ack = record.ack !== 'auto' && this.version === '1.2' ? messageId : undefined;
-    this.writeRaw(template.render(record.id, messageId, ack), !message.isText);
+    // message-id names the message (the same for every subscriber), so auto-ack deliveries share one frame.
+    const bytes = record.ack !== 'auto' && this.version === '1.2'
+      ? template.render(record.id, message.id, `${message.id}.${record.id}`)
+      : template.shared(record.id, message.id);
+    this.writeRaw(bytes, !message.isText);
     this.meter.messageOut();
   }
 

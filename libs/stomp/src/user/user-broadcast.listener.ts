@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import type { BrokerMessage } from '../broker/broker-message';
+import { nextMessageId, type BrokerMessage } from '../broker/broker-message';
 import { BROKER, type BrokerPort, type Subscriber } from '../broker/broker.port';
 import {
   USER_BROADCAST_DESTINATION,
@@ -59,7 +59,7 @@ export class UserBroadcastListener implements Subscriber, OnModuleInit, OnModule
     headers.delete(USER_DESTINATION_HEADER);
     for (const target of targets) {
       // Each session has its own destination, so each gets its own message; body and headers are shared.
-      this.broker.publish({ destination: target, headers, body: message.body, isText: message.isText, encodings: new Map() });
+      this.broker.publish({ id: nextMessageId(), destination: target, headers, body: message.body, isText: message.isText, encodings: new Map() });
     }
   }
 }
