@@ -48,10 +48,17 @@ export class ChatController {
     await this.chat.post({ room, from, text, clientMessageId }, user);
   }
 
-  /** One reply to this subscription only: the room's latest messages, oldest first. */
+  /**
+   * One reply to this subscription only: the room's latest messages, oldest first; with header `before: ID`
+   * the ones just below ID, so a client scrolls back page by page (#13).
+   */
   @SubscribeMapping('/rooms/{room}/history')
-  async history(@DestinationVariable('room') room: string, @Header('limit') limit?: string): Promise<StoredMessageJson[]> {
-    const messages = await this.chat.messages(room, { limit: parseLimit(limit) });
+  async history(
+    @DestinationVariable('room') room: string,
+    @Header('limit') limit?: string,
+    @Header('before') before?: string,
+  ): Promise<StoredMessageJson[]> {
+    const messages = await this.chat.messages(room, { limit: parseLimit(limit), before: parseBefore(before) });
     return messages.map(renderStoredMessage);
   }
 
@@ -74,6 +81,12 @@ export class ChatController {
     if (principal) this.template.convertAndSendToUser(principal, '/queue/messages', message);
     else this.template.convertAndSendToSession(ctx.sessionId, '/queue/messages', message);
   }
+}
+
+function parseBefore(before: string | undefined): number | undefined {
+  if (before === undefined) return undefined;
+  if (!/^\d{1,15}$/.test(before)) throw new ChatError('invalid-query', 'before must be a message id: a whole number of 0 or more.');
+  return Number(before);
 }
 
 function parseLimit(limit: string | undefined): number {
