@@ -30,5 +30,6 @@ export function stompOptionsFrom(config: AppConfig): StompBrokerOptions {
     allowedOrigins: origins === '*' ? '*' : [...origins],
     publicOrigin: origins === '*' ? undefined : origins.own,
     logFrames: config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'verbose',
+    userRegistryBroadcastMs: config.USER_REGISTRY_BROADCAST_MS,
   };
 }

@@ -109,6 +109,10 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(100)
   HTTP_REQUEST_TIMEOUT_MS = 30_000;
 
+  /** How often a node tells the others who is signed in on it; a node silent for 3 periods is gone. */
+  @Transform(toInt) @IsInt() @Min(100)
+  USER_REGISTRY_BROADCAST_MS = 10_000;
+
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 

@@ -1,38 +1,34 @@
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import { StompEvents, type SessionConnectedEvent, type SessionDisconnectedEvent } from '@app/stomp-session';
+import { UserEvents, type UserPresenceEvent } from '@app/messaging';
 import { nameKey } from '../user-name';
 
 /**
- * The names (by nameKey) of the users signed in on this node right now, from the sessions' lifecycle
+ * The names (by nameKey) of the users signed in on any node right now, from the cluster user registry's
  * events: so "does this name belong to a signed-in user?" also catches `Victim`, `victim` with a
- * zero-width space, or with a Cyrillic `і`, in one look-up.
+ * zero-width space, or with a Cyrillic `і`, in one look-up, whichever node the user is on.
  */
 @Injectable()
 export class SignedInNames {
-  private readonly sessionsByKey = new Map<string, number>();
-  private readonly keyBySession = new Map<string, string>();
+  /** nameKey → signed-in users whose names reduce to it. */
+  private readonly usersByKey = new Map<string, number>();
 
   /** True when a signed-in user's name is `name` or looks like it. */
   claimed(name: string): boolean {
-    return this.sessionsByKey.has(nameKey(name));
+    return this.usersByKey.has(nameKey(name));
   }
 
-  @OnEvent(StompEvents.Connected)
-  connected(event: SessionConnectedEvent): void {
-    if (event.user === undefined || this.keyBySession.has(event.sessionId)) return;
+  @OnEvent(UserEvents.Online)
+  online(event: UserPresenceEvent): void {
     const key = nameKey(event.user);
-    this.keyBySession.set(event.sessionId, key);
-    this.sessionsByKey.set(key, (this.sessionsByKey.get(key) ?? 0) + 1);
+    this.usersByKey.set(key, (this.usersByKey.get(key) ?? 0) + 1);
   }
 
-  @OnEvent(StompEvents.Disconnected)
-  disconnected(event: SessionDisconnectedEvent): void {
-    const key = this.keyBySession.get(event.sessionId);
-    if (key === undefined) return;
-    this.keyBySession.delete(event.sessionId);
-    const left = (this.sessionsByKey.get(key) ?? 1) - 1;
-    if (left > 0) this.sessionsByKey.set(key, left);
-    else this.sessionsByKey.delete(key);
+  @OnEvent(UserEvents.Offline)
+  offline(event: UserPresenceEvent): void {
+    const key = nameKey(event.user);
+    const left = (this.usersByKey.get(key) ?? 1) - 1;
+    if (left > 0) this.usersByKey.set(key, left);
+    else this.usersByKey.delete(key);
   }
 }

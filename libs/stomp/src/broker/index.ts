@@ -15,6 +15,15 @@ export {
 } from '../user/user-destinations';
 export { UserBroadcastListener } from '../user/user-broadcast.listener';
 export {
+  CLUSTER_REGISTRY_OPTIONS,
+  ClusterUserRegistry,
+  USER_REGISTRY_BROADCAST,
+  UserEvents,
+  type ClusterRegistryOptions,
+  type UserDisconnectEvent,
+  type UserPresenceEvent,
+} from '../user/cluster-user.registry';
+export {
   MessagingTemplate,
   JSON_CONTENT_TYPE,
   TEXT_CONTENT_TYPE,

@@ -16,6 +16,7 @@ import { SimpleBroker } from './simple.broker';
 import { UserBroadcastListener } from '../user/user-broadcast.listener';
 import { UserDestinations } from '../user/user-destinations';
 import { UserSessionRegistry } from '../user/user-session.registry';
+import { CLUSTER_REGISTRY_OPTIONS, ClusterUserRegistry, type ClusterRegistryOptions } from '../user/cluster-user.registry';
 
 /** How the BrokerPort is made; e.g. broker-relay's `brokerFromConfig`, injected with AppConfig. */
 export interface BrokerFactory {
@@ -27,6 +28,11 @@ export interface BrokerFactory {
 export interface MessagingModuleOptions {
   /** Defaults to the in-process SimpleBroker. */
   broker?: BrokerFactory;
+  /** The cluster user registry's timing; defaults to a snapshot every 10 s. */
+  registry?: {
+    useFactory: (...args: any[]) => Partial<ClusterRegistryOptions>;
+    inject?: (InjectionToken | OptionalFactoryDependency)[];
+  };
 }
 
 /** Starts the broker once every provider is ready and stops it last. */
@@ -63,10 +69,12 @@ export class MessagingModule {
         UserSessionRegistry,
         UserDestinations,
         UserBroadcastListener,
+        ClusterUserRegistry,
+        { provide: CLUSTER_REGISTRY_OPTIONS, useFactory: options.registry?.useFactory ?? (() => ({})), inject: options.registry?.inject ?? [] },
         MessagingTemplate,
         BrokerLifecycle,
       ],
-      exports: [BROKER, UserSessionRegistry, UserDestinations, MessagingTemplate],
+      exports: [BROKER, UserSessionRegistry, ClusterUserRegistry, UserDestinations, MessagingTemplate],
     };
   }
 }

@@ -114,6 +114,7 @@ export class StompBrokerModule {
             inject: [STOMP_BROKER_OPTIONS],
             useFactory: (o: ResolvedStompBrokerOptions): BrokerPort => (o.relay ? new StompRelayBroker(o.relay) : new SimpleBroker()),
           },
+          registry: { inject: [STOMP_BROKER_OPTIONS], useFactory: (o: ResolvedStompBrokerOptions) => ({ snapshotEveryMs: o.userRegistryBroadcastMs }) },
         }),
         MessageRoutingModule,
         StompSessionModule.forRoot({ imports: extras.application ?? [defaultApplication], optionsProvided: true }),

@@ -39,6 +39,11 @@ export interface StompBrokerOptions {
   authorization?: DestinationRule[];
   /** Every frame in and out at `debug` level (credentials masked, bodies cut short). Default false. */
   logFrames?: boolean;
+  /**
+   * How often each node repeats who is signed in on it to the others (Spring's user registry broadcast);
+   * a node silent for three periods is taken as gone and its users as offline. Default 10000 ms.
+   */
+  userRegistryBroadcastMs?: number;
 }
 
 export interface ResolvedStompBrokerOptions {
@@ -50,6 +55,7 @@ export interface ResolvedStompBrokerOptions {
   session: Partial<SessionOptions>;
   allowedOrigins: '*' | (ReadonlySet<string> & { readonly own?: string });
   authorization: DestinationRule[];
+  userRegistryBroadcastMs: number;
 }
 
 export const STOMP_BROKER_OPTIONS = Symbol('StompBrokerOptions');
@@ -67,5 +73,6 @@ export function resolveOptions(options: StompBrokerOptions): ResolvedStompBroker
       ? '*'
       : Object.assign(new Set(options.allowedOrigins ?? []), options.publicOrigin === undefined ? {} : { own: options.publicOrigin }),
     authorization: options.authorization ?? [],
+    userRegistryBroadcastMs: options.userRegistryBroadcastMs ?? 10_000,
   };
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { EventEmitter2 } from '@nestjs/event-emitter';
+import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
+import { UserEvents, type UserDisconnectEvent } from '../user/cluster-user.registry';
 import { BROKER, UserDestinations, UserSessionRegistry, type BrokerPort } from '@app/messaging';
 import type { Connection } from './connection.port';
 import type { StompEndpoint } from './stomp-endpoint.port';
@@ -78,6 +79,12 @@ export class StompSessionFactory implements StompEndpoint, OnModuleInit {
     const session = new StompSession(connection, this.deps, this.options);
     this.sessions.add(session);
     return session;
+  }
+
+  /** Every node gets this for a cluster-wide disconnect; each ends the user's sessions it holds. */
+  @OnEvent(UserEvents.Disconnect)
+  disconnectUser(event: UserDisconnectEvent): void {
+    for (const session of [...this.sessions]) if (session.principal?.name === event.user) session.disconnect(event.reason);
   }
 
   get size(): number {

@@ -168,6 +168,11 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     this.close(CloseCode.GoingAway, 'server shutting down', 'shutdown');
   }
 
+  /** Ends the session because the server decided so (an admin disconnect, a ban): ERROR, then close 1008. */
+  disconnect(reason: string): void {
+    this.fail('disconnected', `The server ended this session: ${reason}`, undefined, 'disconnected', [], CloseCode.PolicyViolation);
+  }
+
   private dispatch(received: StompFrame): void {
     try {
       if (received.command === 'CONNECT' || received.command === 'STOMP') return this.onConnect(received);

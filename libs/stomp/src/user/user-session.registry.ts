@@ -11,6 +11,18 @@ const NONE: ReadonlySet<string> = new Set();
 export class UserSessionRegistry {
   private readonly sessionsByUser = new Map<string, Set<string>>();
   private readonly userBySession = new Map<string, string>();
+  private readonly watchers = new Set<(user: string, online: boolean) => void>();
+
+  /** Calls `watcher` when a user's first session on this node opens (true) and its last one closes (false). */
+  watch(watcher: (user: string, online: boolean) => void): () => void {
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
+  }
+
+  /** Principals with at least one session on this node. */
+  users(): IterableIterator<string> {
+    return this.sessionsByUser.keys();
+  }
 
   /** A session belongs to one principal; adding it again under another name moves it. */
   add(user: string, sessionId: string): void {
@@ -22,6 +34,9 @@ export class UserSessionRegistry {
     if (!sessions) {
       sessions = new Set();
       this.sessionsByUser.set(user, sessions);
+      sessions.add(sessionId);
+      for (const watcher of this.watchers) watcher(user, true);
+      return;
     }
     sessions.add(sessionId);
   }
@@ -33,7 +48,10 @@ export class UserSessionRegistry {
     this.userBySession.delete(sessionId);
     const sessions = this.sessionsByUser.get(user);
     sessions?.delete(sessionId);
-    if (sessions?.size === 0) this.sessionsByUser.delete(user);
+    if (sessions?.size === 0) {
+      this.sessionsByUser.delete(user);
+      for (const watcher of this.watchers) watcher(user, false);
+    }
     return user;
   }
 

@@ -12,6 +12,7 @@ import { OriginMiddleware } from './origin.middleware';
 import { RoomsController } from './rooms.controller';
 import { SseController } from './sse.controller';
 import { SseHub } from './sse-hub';
+import { UsersController } from './users.controller';
 
 /**
  * The chat without STOMP: REST, long polling, SSE and the plain WebSocket (PlainWsTransport, which the
@@ -25,7 +26,7 @@ export class HttpTransportsModule implements NestModule {
     return {
       module: HttpTransportsModule,
       imports: [MetricsModule, ...(options.imports ?? [])],
-      controllers: [RoomsController, LongPollController, SseController],
+      controllers: [RoomsController, LongPollController, SseController, UsersController],
       providers: [
         { provide: HTTP_TRANSPORT_OPTIONS, useValue: { ...DEFAULT_HTTP_TRANSPORT_OPTIONS, ...options.http } },
         SseHub,
@@ -44,6 +45,7 @@ export class HttpTransportsModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(OriginMiddleware).forRoutes(
       RoomsController,
+      UsersController,
       LongPollController,
       SseController,
       // CORS preflights, which no handler declares.

@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { CHAT_API, validateRoom, type ChatApi } from '@app/chat';
 import { ChatMetrics } from '@app/observability';
 import { onPrincipalExpiry, type Principal } from '@app/stomp-session';
+import { ClusterUserRegistry } from '@app/messaging';
 import { RequestPrincipal } from './authentication.guard';
 import { HttpDoor } from './http-door.decorator';
 import { optionalInteger } from './query-params';
@@ -21,6 +22,7 @@ export class SseController {
     @Inject(CHAT_API) private readonly chat: ChatApi,
     private readonly hub: SseHub,
     private readonly metrics: ChatMetrics,
+    private readonly users: ClusterUserRegistry,
   ) {}
 
   @Get(':room')
@@ -44,9 +46,11 @@ export class SseController {
     }
     this.metrics.forDoor('sse').subscriptions++;
     const cancelExpiry = onPrincipalExpiry(principal, () => stream.end());
+    const cancelDisconnect = principal ? this.users.whenDisconnected(principal.name, () => stream.end()) : () => undefined;
     stream.open(() => {
       this.metrics.forDoor('sse').subscriptions--;
       cancelExpiry();
+      cancelDisconnect();
       stop();
     });
   }

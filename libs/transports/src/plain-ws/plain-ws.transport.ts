@@ -8,6 +8,7 @@ import { AppConfig, allowedOrigins } from '@app/config';
 import { ChatMetrics, type TransportCounters } from '@app/observability';
 import { AUTHENTICATOR, AuthenticationError, type Authenticator, type Principal } from '@app/stomp-session';
 import { reject, requestOriginAllowed, type AllowedOrigins } from '@app/stomp-transport';
+import { ClusterUserRegistry } from '@app/messaging';
 import { requestCredentials } from '../http/request-credentials';
 import { PlainWsClient, PlainWsClose, type PlainWsLimits } from './plain-ws-client';
 
@@ -34,6 +35,7 @@ export class PlainWsTransport implements BeforeApplicationShutdown {
     config: AppConfig,
     private readonly metrics: ChatMetrics,
     @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator,
+    private readonly users: ClusterUserRegistry,
   ) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: config.MAX_FRAME_BYTES, clientTracking: false });
     this.allowed = allowedOrigins(config);
@@ -72,12 +74,16 @@ export class PlainWsTransport implements BeforeApplicationShutdown {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       this.counters.connections++;
       this.counters.subscriptions++;
+      let stopDisconnect = () => undefined as unknown;
       const client = new PlainWsClient(ws, room, principal, this.chat, this.limits, this.counters, (c) => {
+        stopDisconnect();
         this.clients.delete(c);
         this.counters.connections--;
         this.counters.subscriptions--;
       });
       this.clients.add(client);
+      // A server-side disconnect of the user (decided on any node) ends this socket too.
+      if (principal) stopDisconnect = this.users.whenDisconnected(principal.name, () => client.close(PlainWsClose.PolicyViolation, 'disconnected'));
     });
   }
 

@@ -1,0 +1,97 @@
+// #12 item 4: who is signed in, and server disconnects, reach every node. Two registries ("nodes") on one
+// real SimpleBroker stand for two processes on one relay: the broker is what carries them either way.
+import { afterEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { SimpleBroker } from '../broker/simple.broker';
+import { ClusterUserRegistry, UserEvents } from './cluster-user.registry';
+import { UserSessionRegistry } from './user-session.registry';
+
+const started: ClusterUserRegistry[] = [];
+afterEach(() => {
+  for (const r of started.splice(0)) r.onModuleDestroy();
+});
+
+function node(broker: SimpleBroker, snapshotEveryMs = 10_000) {
+  const local = new UserSessionRegistry();
+  const events = new EventEmitter2();
+  const seen: string[] = [];
+  events.on(UserEvents.Online, (e: { user: string }) => seen.push(`+${e.user}`));
+  events.on(UserEvents.Offline, (e: { user: string }) => seen.push(`-${e.user}`));
+  events.on(UserEvents.Disconnect, (e: { user: string; reason: string }) => seen.push(`x${e.user}:${e.reason}`));
+  const registry = new ClusterUserRegistry(broker, local, events, { snapshotEveryMs });
+  registry.onModuleInit();
+  started.push(registry);
+  return { local, registry, seen };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('#12 ClusterUserRegistry', () => {
+  it('a user signed in on one node is online on the other, once per user, until the last session goes', () => {
+    const broker = new SimpleBroker();
+    const a = node(broker);
+    const b = node(broker);
+    a.local.add('alice', 's1');
+    a.local.add('alice', 's2');
+    assert.equal(b.registry.isOnline('alice'), true);
+    assert.deepEqual(b.seen, ['+alice']);
+    b.local.add('alice', 's3');
+    a.local.remove('s1');
+    a.local.remove('s2');
+    assert.equal(b.registry.isOnline('alice'), true, 'still signed in on b');
+    b.local.remove('s3');
+    assert.equal(a.registry.isOnline('alice'), false);
+    assert.deepEqual(a.seen, ['+alice', '-alice']);
+    assert.deepEqual(b.seen, ['+alice', '-alice']);
+  });
+
+  it('a node that starts late learns who is signed in elsewhere (hello, snapshot)', () => {
+    const broker = new SimpleBroker();
+    const a = node(broker);
+    a.local.add('bob', 's1');
+    const late = node(broker);
+    late.registry.live();
+    assert.equal(late.registry.isOnline('bob'), true);
+    assert.deepEqual([...late.registry.users()], ['bob']);
+  });
+
+  it('a node that falls silent (killed) is forgotten after three periods: its users go offline', async () => {
+    const broker = new SimpleBroker();
+    const a = node(broker, 40);
+    const b = node(broker, 40);
+    a.local.add('carol', 's1');
+    assert.equal(b.registry.isOnline('carol'), true);
+    a.registry.onModuleDestroy(); // no more snapshots, and no goodbye: as after kill -9
+    await sleep(250);
+    assert.equal(b.registry.isOnline('carol'), false);
+    assert.deepEqual(b.seen, ['+carol', '-carol']);
+  });
+
+  it('a disconnect decided on one node reaches every node, its own included', () => {
+    const broker = new SimpleBroker();
+    const a = node(broker);
+    const b = node(broker);
+    const ended: string[] = [];
+    const stop = b.registry.whenDisconnected('dave', (reason) => ended.push(reason));
+    a.registry.disconnect('dave', 'banned');
+    assert.deepEqual(ended, ['banned']);
+    assert.deepEqual(a.seen, ['xdave:banned']);
+    assert.deepEqual(b.seen, ['xdave:banned']);
+    stop();
+    a.registry.disconnect('dave', 'again');
+    assert.deepEqual(ended, ['banned'], 'an ended connection is no longer called');
+  });
+
+  it('ignores broadcasts that are not its own protocol (garbage bodies, unknown kinds, a hostile user name)', () => {
+    const broker = new SimpleBroker();
+    const a = node(broker);
+    const publish = (body: string) => a.registry.deliver({ id: 'x', destination: '', headers: new Map(), body: Buffer.from(body), isText: true, encodings: new Map() });
+    for (const body of ['', 'null', '[]', '{"node":1}', '{"node":"n","kind":"snapshot","users":"x"}', '{"node":"n","kind":"nope"}', '{"node":"n","kind":"online","user":{}}']) publish(body);
+    publish('{"node":"n","kind":"online","user":"__proto__"}');
+    assert.equal(a.registry.isOnline('__proto__'), true);
+    assert.equal(a.registry.isOnline('constructor'), false);
+    publish('{"node":"n","kind":"offline","user":"__proto__"}');
+    assert.deepEqual([...a.registry.users()], []);
+  });
+});
