@@ -7,6 +7,7 @@ export * from './session';
 export * from './annotation';
 export * from './transport';
 export * from './module';
+export * from './asyncapi';
 export { DestinationAuthorization, destinationMatcher, type DestinationAccess, type DestinationRule } from './security';
 // Two names are both a type and a decorator: the decorators keep the Spring names.
 export { Payload, Principal } from './annotation';

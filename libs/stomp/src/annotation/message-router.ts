@@ -33,6 +33,24 @@ export interface RoutingOptions {
 }
 const DEFAULT_ROUTING: RoutingOptions = { applicationPrefix: APP_PREFIX, errorDestination: '/queue/errors', defaultBrokerPrefix: '/topic' };
 
+/** One discovered handler as documents see it (AsyncAPI, a list of destinations): what, not how. */
+export interface HandlerMapping {
+  kind: 'message' | 'subscribe';
+  /** The destination a client names: the application prefix + the (class prefix +) mapping. */
+  destination: string;
+  /** `{name}` segments of the destination, in order. */
+  variables: readonly string[];
+  /** The handler's class and method, where documentation decorators are read from. */
+  controller: abstract new (...args: never[]) => unknown;
+  methodName: string;
+  /** The @Payload parameter's declared type (a DTO class, String, Buffer, Object), if the handler takes one. */
+  payloadType?: unknown;
+  /** Frame headers the handler reads through @Header. */
+  headers: readonly string[];
+  sendTo?: string;
+  sendToUser?: { destination: string; broadcast: boolean };
+}
+
 interface Invocation {
   ctx: SessionContext;
   destination: string;
@@ -52,6 +70,7 @@ export class MessageRouter implements OnModuleInit {
   private readonly messages = new HandlerTable();
   private readonly subscriptions = new HandlerTable();
   private readonly advice: ExceptionHandlerMethod[] = [];
+  private readonly registered: HandlerMethod[] = [];
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -105,8 +124,29 @@ export class MessageRouter implements OnModuleInit {
         };
         handler.invoke = createInvoker(this.contexts, handler);
         table.add(handler);
+        this.registered.push(handler);
       }
     }
+  }
+
+  /** Every handler registered so far, in registration order. */
+  mappings(): HandlerMapping[] {
+    return this.registered.map((h) => {
+      const payload = h.params.find((p) => p.kind === 'payload');
+      // A handler without parameter decorators takes the payload as its first parameter (see createInvoker).
+      const payloadIndex = payload?.index ?? (h.params.length === 0 && h.paramTypes.length > 0 ? 0 : undefined);
+      return {
+        kind: h.kind,
+        destination: this.routing.applicationPrefix + h.pattern.pattern,
+        variables: [...h.pattern.variables],
+        controller: (Object.getPrototypeOf(h.instance) as object).constructor as HandlerMapping['controller'],
+        methodName: h.name,
+        ...(payloadIndex !== undefined && { payloadType: h.paramTypes[payloadIndex] }),
+        headers: h.params.filter((p) => p.kind === 'header').map((p) => p.name!),
+        ...(h.sendTo !== undefined && { sendTo: h.sendTo }),
+        ...(h.sendToUser !== undefined && { sendToUser: { ...h.sendToUser } }),
+      };
+    });
   }
 
   /** A SEND to `/app/**`: true when handled, false when an error went to the sender. */

@@ -1,0 +1,4 @@
+export { AsyncApiOperation, AsyncApiPublishes, type AsyncApiOperationOptions, type AsyncApiPublication } from './asyncapi.decorators';
+export { CLIENT_ERROR_SCHEMA, buildAsyncApiDocument, type AsyncApiDocument, type AsyncApiInfo, type AsyncApiServerAddress } from './asyncapi-document';
+export { schemaOf, schemaOfClass, type JsonSchema, type SchemaSource } from './json-schema';
+export { StompAsyncApi } from './stomp-asyncapi';
