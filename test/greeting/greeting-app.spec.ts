@@ -95,4 +95,17 @@ describe('#11 the greeting sample on the library alone', () => {
     assert.match(await page.text(), /new SockJS\('\/gs-guide-websocket'\)/);
     assert.equal((await fetch(`${url}/webjars/sockjs/sockjs.min.js`)).status, 200);
   });
+
+  it('describes itself: /api/asyncapi.json has /app/hello with its HelloMessage payload and its /topic/greetings reply', async () => {
+    const res = await fetch(`${url}/api/asyncapi.json`);
+    assert.equal(res.status, 200);
+    const doc = (await res.json()) as { asyncapi: string; channels: Record<string, { address: string }>; operations: Record<string, any>; components: any };
+    assert.equal(doc.asyncapi, '3.0.0');
+    const hello = doc.operations['GreetingController.greeting'];
+    assert.equal(hello.action, 'receive');
+    assert.equal(doc.channels[hello.channel.$ref.split('/').pop()]!.address, '/app/hello');
+    assert.equal(doc.channels[hello.reply.channel.$ref.split('/').pop()]!.address, '/topic/greetings');
+    assert.deepEqual(doc.components.schemas.HelloMessage.properties.name, { type: 'string', minLength: 1, maxLength: 64 });
+    assert.equal(Object.values(doc.channels).some((c) => c.address.startsWith('/queue')), false, 'the sample enables /topic only');
+  });
 });

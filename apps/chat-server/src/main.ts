@@ -6,6 +6,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigError, loadConfig, type AppConfig } from '@app/config';
 import { AppLogger } from '@app/observability';
 import { ClientAddress, HttpErrorFilter, TransportGateway, accessLog } from '@app/transports';
+import { serveApiDocuments } from './api-docs';
 import { AppModule } from './app.module';
 import { applyHttpTimeouts } from './http-server-timeouts';
 import { serveWebPage } from './web-page';
@@ -30,6 +31,7 @@ export async function bootstrap(config: AppConfig): Promise<NestExpressApplicati
   // SockJS answers its own URLs before Nest's router sees them; upgrades go through one router.
   app.use(app.get(TransportGateway).attach(app.getHttpServer()));
   serveWebPage(app);
+  serveApiDocuments(app);
   await app.listen(config.PORT, config.HOST);
   return app;
 }

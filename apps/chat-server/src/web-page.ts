@@ -28,6 +28,32 @@ export const PAGE_CSP = [
  */
 const FRAMING_ONLY_CSP = "frame-ancestors 'self'";
 
+/**
+ * The API documents' page (Swagger UI, served from the swagger-ui-dist package): its scripts are files
+ * of ours, but its HTML carries a `<style>` block and style attributes, so styles alone may be inline.
+ * It loads nothing from elsewhere (no validator badge, no CDN) and calls only this server ("Try it out").
+ */
+export const DOCS_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'self'",
+].join('; ');
+
+/** The headers of every page we serve, with its own policy. */
+export function setPageHeaders(res: ServerResponse, csp: string): void {
+  res.setHeader('Content-Security-Policy', csp);
+  // For browsers without CSP's frame-ancestors.
+  res.setHeader('X-Frame-Options', 'SAMEORIGIN');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'same-origin');
+}
+
 /** Serves the built page (apps/web → dist/web) at `/`, with its security headers; no-op when not built. */
 export function serveWebPage(app: NestExpressApplication): void {
   const root = join(__dirname, '..', '..', '..', 'web');
@@ -39,11 +65,7 @@ export function serveWebPage(app: NestExpressApplication): void {
     maxAge: 0,
     setHeaders: (res: ServerResponse, path: string) => {
       if (!path.endsWith('.html')) return;
-      res.setHeader('Content-Security-Policy', path.startsWith(seed) ? FRAMING_ONLY_CSP : PAGE_CSP);
-      // For browsers without CSP's frame-ancestors.
-      res.setHeader('X-Frame-Options', 'SAMEORIGIN');
-      res.setHeader('X-Content-Type-Options', 'nosniff');
-      res.setHeader('Referrer-Policy', 'same-origin');
+      setPageHeaders(res, path.startsWith(seed) ? FRAMING_ONLY_CSP : PAGE_CSP);
     },
   });
 }

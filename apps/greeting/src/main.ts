@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
+import { StompAsyncApi } from '@app/stomp';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { GreetingAppModule } from './app.module';
 
@@ -12,6 +13,8 @@ async function main(): Promise<void> {
   app.enableShutdownHooks();
   app.useStaticAssets(join(__dirname, '..', '..', '..', '..', 'apps', 'greeting', 'public'));
   app.useStaticAssets(join(require.resolve('sockjs-client/dist/sockjs.min.js'), '..'), { prefix: '/webjars/sockjs/' });
+  // What Springwolf adds to a Spring app: the AsyncAPI document of its handlers.
+  StompAsyncApi.setup('/api/asyncapi.json', app, { title: 'greeting', version: '1.0.0' });
   const port = Number(process.env.PORT ?? 8081);
   await app.listen(port, process.env.HOST ?? '127.0.0.1');
   console.log(`listening on http://${process.env.HOST ?? '127.0.0.1'}:${(app.getHttpServer().address() as AddressInfo).port}`);

@@ -45,3 +45,14 @@ export { SignedInNames } from './stomp/signed-in-names';
 export { ChatController } from './stomp/chat.controller';
 export { ChatStompApplication } from './stomp/chat-stomp.application';
 export { ChatStompModule } from './stomp/chat-stomp.module';
+export {
+  CHAT_FEED_MESSAGE_SCHEMA,
+  CHAT_POST_SCHEMA,
+  DIRECT_MESSAGE_POST_SCHEMA,
+  DIRECT_MESSAGE_SCHEMA,
+  ERROR_BODY_SCHEMA,
+  HISTORY_SCHEMA,
+  ROOM_POST_SCHEMA,
+  ROOM_SUMMARY_SCHEMA,
+  STORED_MESSAGE_SCHEMA,
+} from './chat-schemas';

@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { CHAT_REPOSITORY, type ChatRepository } from '@app/chat';
 import { BROKER, type BrokerPort } from '@app/messaging';
 
@@ -17,6 +18,12 @@ export interface HealthReport {
   broker: ComponentHealth;
 }
 
+const COMPONENT_SCHEMA = { type: 'object', properties: { status: { type: 'string', enum: ['up', 'down'] }, detail: { type: 'string' } } };
+const HEALTH_SCHEMA = {
+  type: 'object',
+  properties: { status: { type: 'string', enum: ['ok', 'down'] }, database: COMPONENT_SCHEMA, broker: COMPONENT_SCHEMA },
+};
+
 /**
  * `GET /health/live`: 200 while the process serves (a liveness probe: restarting would not help with a
  * database or broker that is away). `GET /health/ready` and `GET /health`: 200 `{"status":"ok",...}`, or
@@ -24,6 +31,7 @@ export interface HealthReport {
  * balancer sends no new clients to a node that cannot deliver live; its sessions stay and are caught up.
  */
 @Controller()
+@ApiTags('operations')
 export class HealthController {
   constructor(
     @Inject(CHAT_REPOSITORY) private readonly repository: ChatRepository,
@@ -31,12 +39,17 @@ export class HealthController {
   ) {}
 
   @Get('health/live')
+  @ApiOperation({ summary: 'Liveness: 200 while the process serves.' })
+  @ApiOkResponse({ schema: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } } } })
   live(@Res({ passthrough: true }) res: ServerResponse): { status: 'ok' } {
     res.setHeader('Cache-Control', 'no-store');
     return { status: 'ok' };
   }
 
   @Get(['health', 'health/ready'])
+  @ApiOperation({ summary: 'Readiness: the database and the broker (relay) are up.' })
+  @ApiOkResponse({ schema: HEALTH_SCHEMA })
+  @ApiServiceUnavailableResponse({ description: 'The database or the broker is down; `detail` says why.', schema: HEALTH_SCHEMA })
   async health(@Res({ passthrough: true }) res: ServerResponse): Promise<HealthReport> {
     const [database, broker] = await Promise.all([this.database(), this.brokerHealth()]);
     const up = database.status === 'up' && broker.status === 'up';

@@ -1,6 +1,7 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AppConfig } from '@app/config';
 import { ChatMetrics } from './chat-metrics';
 
@@ -9,6 +10,7 @@ import { ChatMetrics } from './chat-metrics';
  * `Authorization: Bearer <token>` reads it: connection counts and traffic are not for everyone.
  */
 @Controller()
+@ApiTags('operations')
 export class MetricsController {
   private readonly token: Buffer | undefined;
 
@@ -20,6 +22,11 @@ export class MetricsController {
   }
 
   @Get('metrics')
+  @ApiOperation({ summary: 'Prometheus text: connections, subscriptions, messages in and out, drops, by door and protocol.' })
+  @ApiProduces('text/plain')
+  @ApiBearerAuth('metrics')
+  @ApiResponse({ status: 200, description: 'Prometheus text exposition.', content: { 'text/plain': { schema: { type: 'string' } } } })
+  @ApiResponse({ status: 401, description: 'METRICS_TOKEN is set and the request does not carry it as a Bearer token.' })
   async metricsText(@Req() req: IncomingMessage, @Res() res: ServerResponse): Promise<void> {
     res.setHeader('Cache-Control', 'no-store');
     if (!this.authorized(req.headers.authorization)) {

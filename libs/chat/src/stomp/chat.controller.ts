@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { AsyncApiOperation, AsyncApiPublishes } from '@app/stomp';
 import { MessagingTemplate } from '@app/messaging';
 import {
   DestinationVariable,
@@ -13,13 +14,20 @@ import type { SessionContext } from '@app/stomp-session';
 import { CHAT_API, type ChatApi } from '../chat-api.port';
 import { ChatError } from '../chat-error';
 import { formatTime, renderStoredMessage, type StoredMessageJson } from '../chat-message.render';
+import {
+  CHAT_FEED_MESSAGE_SCHEMA, CHAT_POST_SCHEMA, DIRECT_MESSAGE_POST_SCHEMA, DIRECT_MESSAGE_SCHEMA, HISTORY_SCHEMA, ROOM_POST_SCHEMA,
+  STORED_MESSAGE_SCHEMA,
+} from '../chat-schemas';
 import { ChatService, DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT } from '../chat.service';
 import { messageFields, validatePost } from '../post-message.dto';
 import { SignedInNames } from './signed-in-names';
 
 type Body = Record<string, unknown>;
 
-/** The chat's STOMP handlers: CONTRACT.md's destination table, as Spring @Controller methods. */
+/**
+ * The chat's STOMP handlers, as Spring @Controller methods. The @AsyncApi decorators say what the
+ * generated AsyncAPI document cannot read from the methods: body shapes, and where the chat service publishes.
+ */
 @Injectable()
 export class ChatController {
   constructor(
@@ -31,6 +39,8 @@ export class ChatController {
 
   /** The seed's flow: stored in room `messages`, broadcast to /topic/messages as {from,text,time}. */
   @MessageMapping('/chat')
+  @AsyncApiOperation({ summary: 'Post to room `messages`, the seed\'s single room.', payload: CHAT_POST_SCHEMA })
+  @AsyncApiPublishes('/topic/messages', { summary: 'Every message of room `messages`, in the seed\'s shape.', payload: CHAT_FEED_MESSAGE_SCHEMA })
   async legacyChat(@Payload() body: Body, @Principal() user?: string, @Header('client-message-id') clientMessageId?: string): Promise<void> {
     const { from, text } = messageFields(body);
     await this.service.postChat({ from, text, clientMessageId }, user);
@@ -38,6 +48,16 @@ export class ChatController {
 
   /** Stored, then broadcast to /topic/rooms/{room} by the chat service (once, in id order). */
   @MessageMapping('/rooms/{room}')
+  @AsyncApiOperation({
+    summary: 'Post a message to a room: validated, stored, then published.',
+    description: 'A `receipt` header is answered once the message is durably stored; the same `client-message-id` from the same sender in the same room is stored once.',
+    payload: ROOM_POST_SCHEMA,
+  })
+  @AsyncApiPublishes('/topic/rooms/{room}', {
+    summary: 'Every stored message of the room, in id order.',
+    description: 'SUBSCRIBE header `since-id: N` first replays the stored messages with id > N, then goes live: no gap, no duplicate. SEND here directly is refused (`forbidden-destination`).',
+    payload: STORED_MESSAGE_SCHEMA,
+  })
   async post(
     @DestinationVariable('room') room: string,
     @Payload() body: Body,
@@ -53,6 +73,11 @@ export class ChatController {
    * the ones just below ID, so a client scrolls back page by page (#13).
    */
   @SubscribeMapping('/rooms/{room}/history')
+  @AsyncApiOperation({
+    summary: 'The room\'s latest messages, oldest first, once, to this subscription only.',
+    description: 'SUBSCRIBE headers: `limit`, how many (default 50, at most 500); `before: ID`, the ones just below ID (paging back).',
+    reply: HISTORY_SCHEMA,
+  })
   async history(
     @DestinationVariable('room') room: string,
     @Header('limit') limit?: string,
@@ -64,6 +89,11 @@ export class ChatController {
 
   /** A direct message: every session of the recipient and of the sender, on /user/queue/messages. Not stored. */
   @MessageMapping('/dm/{user}')
+  @AsyncApiOperation({ summary: 'A direct message to a user; not stored.', payload: DIRECT_MESSAGE_POST_SCHEMA })
+  @AsyncApiPublishes('/user/queue/messages', {
+    summary: 'Direct messages: to every session of the recipient, and of the sender.',
+    payload: DIRECT_MESSAGE_SCHEMA,
+  })
   dm(@DestinationVariable('user') to: string, @Payload() body: Body, @Session() ctx: SessionContext): void {
     const principal = ctx.principal?.name;
     const fields = messageFields(body);

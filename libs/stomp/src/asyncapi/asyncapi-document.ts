@@ -183,8 +183,14 @@ function addBroker(parts: Parts, options: ResolvedStompBrokerOptions): void {
       { destination: 'Any name; it may contain "/".' },
     );
     const message = parts.message(channel, `broker.${name}.message`, { title: `${prefix}/**` });
-    parts.operation(`broker.${name}.send`, { action: 'receive', channel: channelRef(channel), messages: [message], 'x-stomp-frame': 'SEND', summary: `SEND ${prefix}/**` });
-    parts.operation(`broker.${name}.subscribe`, { action: 'send', channel: channelRef(channel), messages: [message], 'x-stomp-frame': 'SUBSCRIBE', summary: `SUBSCRIBE ${prefix}/**` });
+    parts.operation(`broker.${name}.send`, {
+      action: 'receive', channel: channelRef(channel), messages: [message], 'x-stomp-frame': 'SEND',
+      summary: 'Fanned out as it is to every subscriber of the destination; no handler runs, nothing is stored.',
+    });
+    parts.operation(`broker.${name}.subscribe`, {
+      action: 'send', channel: channelRef(channel), messages: [message], 'x-stomp-frame': 'MESSAGE',
+      summary: `Every SEND to the destination, from any session${via}.`,
+    });
   }
   if (options.brokerDestinationPrefixes.includes('/queue')) {
     const channel = parts.channel(
@@ -193,12 +199,18 @@ function addBroker(parts: Parts, options: ResolvedStompBrokerOptions): void {
       { destination: 'Any name.' },
     );
     const message = parts.message(channel, 'user.message', { title: `${USER}/queue/**` });
-    parts.operation('user.subscribe', { action: 'send', channel: channelRef(channel), messages: [message], 'x-stomp-frame': 'SUBSCRIBE', summary: `SUBSCRIBE ${USER}/queue/**` });
+    parts.operation('user.subscribe', {
+      action: 'send', channel: channelRef(channel), messages: [message], 'x-stomp-frame': 'MESSAGE',
+      summary: 'What is sent to the subscribing user, on every session of theirs subscribed here.',
+    });
   }
   const errors = errorChannel(options);
   const channel = parts.channel(errors, 'Why one of this session\'s SENDs or SUBSCRIBEs was refused; the session stays open.');
   const message = parts.message(channel, 'ClientError', { title: `MESSAGE ${errors}`, payload: CLIENT_ERROR_SCHEMA });
-  parts.operation('errors', { action: 'send', channel: channelRef(channel), messages: [message], 'x-stomp-frame': 'MESSAGE', summary: `Refusals, on ${errors}` });
+  parts.operation('errors', {
+    action: 'send', channel: channelRef(channel), messages: [message], 'x-stomp-frame': 'MESSAGE',
+    summary: 'Why a SEND or SUBSCRIBE of this session was refused; the session stays open.',
+  });
 }
 
 function servers(options: ResolvedStompBrokerOptions, at: AsyncApiServerAddress): Record<string, Entry> {

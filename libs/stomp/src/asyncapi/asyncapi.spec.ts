@@ -51,17 +51,17 @@ class OrderController {
 }
 
 /** The library alone, with or without the controller: what the document shows must follow what is registered. */
-function appModule(withController: boolean) {
+function appModule(withController: boolean, publicOrigin?: string) {
   @Module({
-    imports: [StompBrokerModule.forRoot({ endpoints: [{ path: '/stomp', sockjs: true }], brokerDestinationPrefixes: ['/topic', '/queue'] })],
+    imports: [StompBrokerModule.forRoot({ endpoints: [{ path: '/stomp', sockjs: true }], brokerDestinationPrefixes: ['/topic', '/queue'], publicOrigin })],
     providers: withController ? [OrderController] : [],
   })
   class TestAppModule {}
   return TestAppModule;
 }
 
-async function serve(withController: boolean): Promise<{ app: INestApplication; url: string }> {
-  const app = await NestFactory.create(appModule(withController), { logger: false, bodyParser: false });
+async function serve(withController: boolean, publicOrigin?: string): Promise<{ app: INestApplication; url: string }> {
+  const app = await NestFactory.create(appModule(withController, publicOrigin), { logger: false, bodyParser: false });
   StompAsyncApi.setup('/api/asyncapi.json', app, { title: 'orders', version: '1.0.0' });
   await app.listen(0, '127.0.0.1');
   return { app, url: `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}` };
@@ -81,12 +81,13 @@ function deref(doc: AsyncApiDocument, ref: { $ref: string }): Record<string, unk
 
 let withHandlers: { app: INestApplication; url: string };
 let without: { app: INestApplication; url: string };
+let pinned: { app: INestApplication; url: string };
 
 before(async () => {
-  [withHandlers, without] = await Promise.all([serve(true), serve(false)]);
+  [withHandlers, without, pinned] = await Promise.all([serve(true), serve(false), serve(false, 'https://chat.example.com')]);
 });
 after(async () => {
-  await Promise.all([withHandlers.app.close(), without.app.close()]);
+  await Promise.all([withHandlers.app.close(), without.app.close(), pinned.app.close()]);
 });
 
 describe('#11 GET /api/asyncapi.json from the handler metadata', () => {
@@ -160,5 +161,14 @@ describe('#11 GET /api/asyncapi.json from the handler metadata', () => {
     assert.equal(Object.values(doc.channels).some((c) => c.address.startsWith('/app/')), false);
     assert.equal(doc.operations['OrderController.place'], undefined);
     assert.ok(channelAt(doc, '/user/queue/errors'));
+  });
+
+  it('with a publicOrigin, the servers are that origin, whatever Host the request carried', async () => {
+    const res = await fetch(`${pinned.url}/api/asyncapi.json`, { headers: { host: 'attacker.example' } });
+    const doc = (await res.json()) as AsyncApiDocument;
+    assert.deepEqual(
+      Object.values(doc.servers).map((s) => `${s.protocol}://${s.host}${s.pathname}`),
+      ['wss://chat.example.com/stomp', 'https://chat.example.com/stomp'],
+    );
   });
 });

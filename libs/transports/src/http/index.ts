@@ -4,6 +4,7 @@ export { JsonBodyMiddleware } from './json-body.middleware';
 export { HttpErrorFilter } from './http-error.filter';
 export { AuthenticationGuard, RequestPrincipal } from './authentication.guard';
 export { HttpDoor } from './http-door.decorator';
+export { ACCESS_TOKEN_SCHEME, BEARER_SCHEME, OPENAPI_SCHEMAS } from './openapi-docs';
 export { requestCredentials } from './request-credentials';
 export { HttpError, type ErrorBody } from './http-error';
 export { sendError } from './send-error';

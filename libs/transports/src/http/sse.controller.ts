@@ -1,11 +1,13 @@
 import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CHAT_API, validateRoom, type ChatApi } from '@app/chat';
 import { ChatMetrics } from '@app/observability';
 import { onPrincipalExpiry, type Principal } from '@app/stomp-session';
 import { ClusterUserRegistry } from '@app/messaging';
 import { RequestPrincipal } from './authentication.guard';
 import { HttpDoor } from './http-door.decorator';
+import { ApiErrors } from './openapi-docs';
 import { optionalInteger } from './query-params';
 import { SseHub } from './sse-hub';
 
@@ -17,6 +19,7 @@ import { SseHub } from './sse-hub';
  */
 @Controller('sse/rooms')
 @HttpDoor()
+@ApiTags('server-sent events')
 export class SseController {
   constructor(
     @Inject(CHAT_API) private readonly chat: ChatApi,
@@ -26,6 +29,15 @@ export class SseController {
   ) {}
 
   @Get(':room')
+  @ApiOperation({
+    summary: 'The room as Server-Sent Events.',
+    description: 'First `retry:`, then for each message `id:` (the message id), `event: message` and `data:` (the stored message as JSON); a comment line at least every 15 s. `Last-Event-ID` replays what came after it first.',
+  })
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'The last message id seen: what came after it is replayed first.' })
+  @ApiQuery({ name: 'lastEventId', required: false, description: 'The same, for a first connection (EventSource cannot set headers).', schema: { type: 'integer', minimum: 0 } })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'An endless event stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } })
+  @ApiErrors(400)
   open(
     @Param('room') room: string,
     @Headers('last-event-id') lastEventHeader: string | undefined,

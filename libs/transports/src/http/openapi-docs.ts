@@ -1,0 +1,40 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiBearerAuth, ApiResponse, ApiSecurity, getSchemaPath } from '@nestjs/swagger';
+import type { ReferenceObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { ERROR_BODY_SCHEMA, ROOM_POST_SCHEMA, ROOM_SUMMARY_SCHEMA, STORED_MESSAGE_SCHEMA } from '@app/chat';
+
+/**
+ * The named schemas the HTTP doors' OpenAPI operations refer to (the chat's shapes, one definition for
+ * both generated documents). Whoever builds the OpenAPI document registers them under these names.
+ */
+export const OPENAPI_SCHEMAS = {
+  StoredMessage: STORED_MESSAGE_SCHEMA as SchemaObject,
+  RoomSummary: ROOM_SUMMARY_SCHEMA as SchemaObject,
+  RoomPost: ROOM_POST_SCHEMA as SchemaObject,
+  ErrorBody: ERROR_BODY_SCHEMA as SchemaObject,
+};
+
+/** The two ways an HTTP door takes a token (security scheme names of the OpenAPI document). */
+export const BEARER_SCHEME = 'bearer';
+export const ACCESS_TOKEN_SCHEME = 'access_token';
+
+export const schemaRef = (name: keyof typeof OPENAPI_SCHEMAS): ReferenceObject => ({ $ref: getSchemaPath(name) });
+export const arrayOf = (name: keyof typeof OPENAPI_SCHEMAS): SchemaObject => ({ type: 'array', items: schemaRef(name) });
+
+const WHY: Record<number, string> = {
+  400: 'Invalid input (`invalid-room`, `invalid-text`, `invalid-from`, `invalid-query`, `bad-json`, ...).',
+  401: 'A token is required (an identity provider is configured) and none, or a bad one, was sent: `unauthorized`.',
+  403: 'A browser request from an origin that is not admitted: `forbidden-origin`.',
+  413: 'The body is larger than MAX_FRAME_BYTES: `body-too-large`.',
+  415: 'The body is not `application/json`: `unsupported-media-type`.',
+  429: 'Too many messages from this address (RATE_LIMIT_PER_SEC): `rate-limited`, with `Retry-After`.',
+  503: 'The store cannot take the message now (`store-busy`, `store-failed`) or the server is stopping (`shutting-down`).',
+};
+
+/** `{error, message}` answers with these statuses. */
+export const ApiErrors = (...statuses: (keyof typeof WHY)[]): MethodDecorator & ClassDecorator =>
+  applyDecorators(...statuses.map((status) => ApiResponse({ status, description: WHY[status], schema: schemaRef('ErrorBody') })));
+
+/** What every HTTP door documents: the token it takes and the refusals common to all of them. */
+export const ApiHttpDoor = (): ClassDecorator =>
+  applyDecorators(ApiBearerAuth(BEARER_SCHEME), ApiSecurity(ACCESS_TOKEN_SCHEME), ApiErrors(401, 403));
