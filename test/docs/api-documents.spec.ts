@@ -50,6 +50,7 @@ describe('#11 GET /api/openapi.json', () => {
     assert.deepEqual(methods['/api/rooms/{room}/messages'], ['get', 'post']);
     assert.deepEqual(methods['/api/rooms/{room}/poll'], ['get']);
     assert.deepEqual(methods['/sse/rooms/{room}'], ['get']);
+    assert.deepEqual(methods['/api/users/{user}/disconnect'], ['post']);
     for (const path of ['/health', '/health/live', '/health/ready', '/metrics']) assert.deepEqual(methods[path], ['get'], path);
     for (const ref of refs(doc)) assert.ok(resolves(doc, ref), `${ref} points nowhere`);
   });
