@@ -155,6 +155,35 @@ export function chatRepositoryContract(name: string, open: () => Promise<Contrac
       assert.equal((await repo.after(room, 0, 100)).length, 40);
     });
 
+    it('#12 numbers each room 1, 2, 3, ... with ids growing alongside; retries take no number; afterSeq and lastSeq read it', async () => {
+      const [a, b] = [uniqueRoom('seq-a'), uniqueRoom('seq-b')];
+      assert.equal(await repo.lastSeq(a), 0);
+      const first = await repo.append([message(a, 'a1'), message(b, 'b1', { clientMessageId: 'k' }), message(a, 'a2')]);
+      const second = await repo.append([message(b, 'retry', { clientMessageId: 'k' }), message(b, 'b2'), message(a, 'a3')]);
+      assert.deepEqual(first.map((r) => [r.message.text, r.message.seq]), [['a1', 1], ['b1', 1], ['a2', 2]]);
+      assert.deepEqual(second.map((r) => [r.message.text, r.message.seq, r.duplicate]), [['b1', 1, true], ['b2', 2, false], ['a3', 3, false]]);
+      assert.deepEqual([await repo.lastSeq(a), await repo.lastSeq(b)], [3, 2]);
+      const inA = await repo.afterSeq(a, 1, 10);
+      assert.deepEqual(inA.map((m) => [m.text, m.seq]), [['a2', 2], ['a3', 3]]);
+      assert.deepEqual(inA, (await repo.after(a, first[0].message.id, 10)), 'seq order is id order');
+      assert.deepEqual(await repo.afterSeq(a, 3, 10), []);
+      assert.deepEqual((await repo.latest(b, 10)).map((m) => m.seq), [1, 2]);
+    });
+
+    it('#12 concurrent appends into shared rooms: every room numbered without gap or repeat, in id order', async () => {
+      const rooms = [uniqueRoom('conc-a'), uniqueRoom('conc-b'), uniqueRoom('conc-c')];
+      // Batches that share rooms in different orders: a writer that took their locks in batch order could deadlock.
+      await Promise.all(Array.from({ length: 30 }, (_, i) => repo.append([
+        message(rooms[i % 3], `x${i}`), message(rooms[(i + 1) % 3], `y${i}`), message(rooms[i % 3], `z${i}`),
+      ])));
+      for (const room of rooms) {
+        const stored = await repo.after(room, 0, 1000);
+        assert.equal(stored.length, 30);
+        assert.deepEqual(stored.map((m) => m.seq), Array.from({ length: 30 }, (_, i) => i + 1), `${room}: 1..30 in id order`);
+        assert.equal(await repo.lastSeq(room), 30);
+      }
+    });
+
     it('answers ping', async () => {
       await repo.ping();
     });

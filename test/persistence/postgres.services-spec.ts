@@ -49,11 +49,11 @@ describe('PostgreSQL schema', () => {
     const db = await openRepository(url());
     try {
       const migrations: { name: string }[] = await db.dataSource.query('SELECT name FROM migrations');
-      assert.deepEqual(migrations.map((m) => m.name), ['CreateMessages1732204800000']);
+      assert.deepEqual(migrations.map((m) => m.name), ['CreateMessages1732204800000', 'RoomSequences1733400000000']);
       const indexes: { indexname: string }[] = await db.dataSource.query(
         `SELECT indexname FROM pg_indexes WHERE tablename = 'messages' ORDER BY indexname`,
       );
-      assert.deepEqual(indexes.map((i) => i.indexname), ['ix_messages_room_id', 'messages_pkey', 'uq_messages_room_sender_client_id']);
+      assert.deepEqual(indexes.map((i) => i.indexname), ['ix_messages_room_id', 'messages_pkey', 'uq_messages_room_sender_client_id', 'uq_messages_room_seq']);
       const [column]: { data_type: string }[] = await db.dataSource.query(
         `SELECT data_type FROM information_schema.columns WHERE table_name = 'messages' AND column_name = 'sent_at'`,
       );
@@ -71,7 +71,7 @@ describe('PostgreSQL schema', () => {
       const opened = await Promise.all([1, 2, 3].map(() => openRepository(target)));
       try {
         const migrations: { name: string }[] = await opened[0].dataSource.query('SELECT name FROM migrations');
-        assert.equal(migrations.length, 1);
+        assert.equal(migrations.length, 2);
       } finally {
         await Promise.all(opened.map((o) => o.close()));
       }

@@ -58,7 +58,7 @@ describe('SQLite file database', () => {
     try {
       assert.deepEqual(await second.repository.latest('lobby', 5), [stored.message]);
       const migrations: { name: string }[] = await second.dataSource.query('SELECT name FROM migrations');
-      assert.deepEqual(migrations.map((m) => m.name), ['CreateMessages1732204800000']);
+      assert.deepEqual(migrations.map((m) => m.name), ['CreateMessages1732204800000', 'RoomSequences1733400000000']);
       const [next] = await second.repository.append([{ room: 'lobby', from: 'a', text: 'next', sentAt: new Date() }]);
       assert.ok(next.message.id > stored.message.id);
     } finally {
@@ -69,11 +69,13 @@ describe('SQLite file database', () => {
   it('rejects a database where the unique retry key would be violated by raw SQL (the index exists)', async () => {
     const db = await openRepository('sqlite::memory:');
     try {
-      const insert = `INSERT INTO messages (room, sender, text, sent_at, client_message_id) VALUES ('r', 'a', 't', '2024-01-01 00:00:00.000', 'k')`;
-      await db.dataSource.query(insert);
-      await assert.rejects(db.dataSource.query(insert), /UNIQUE/);
+      // Distinct seqs, so that it is the retry key's index that refuses the second row.
+      const insert = (seq: number) =>
+        `INSERT INTO messages (room, seq, sender, text, sent_at, client_message_id) VALUES ('r', ${seq}, 'a', 't', '2024-01-01 00:00:00.000', 'k')`;
+      await db.dataSource.query(insert(1));
+      await assert.rejects(db.dataSource.query(insert(2)), /UNIQUE.*client_message_id/);
       const indexes: { name: string }[] = await db.dataSource.query(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'messages' ORDER BY name`);
-      assert.deepEqual(indexes.map((i) => i.name), ['ix_messages_room_id', 'uq_messages_room_sender_client_id']);
+      assert.deepEqual(indexes.map((i) => i.name), ['ix_messages_room_id', 'uq_messages_room_sender_client_id', 'uq_messages_room_seq']);
     } finally {
       await db.close();
     }

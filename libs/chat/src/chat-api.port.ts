@@ -36,7 +36,8 @@ export interface ChatApi {
 
 export interface RoomFollow {
   stop(): void;
-  readonly ready: Promise<void>;
+  /** Resolves when nothing stored in the room from then on can be missed; undefined when that is so already. */
+  readonly ready: Promise<void> | undefined;
 }
 
 export const CHAT_API = Symbol('ChatApi');

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { ChatError, CHAT_ERRORS } from './chat-error';
 import { chatIdOf, formatTime, legacyChatMessage, renderStoredMessage, roomMessage } from './chat-message.render';
 
-const stored = { id: 7, room: 'lobby', from: 'alice', text: 'hé 🙂', sentAt: new Date(2024, 0, 2, 3, 4, 5, 6) };
+const stored = { id: 7, room: 'lobby', seq: 3, from: 'alice', text: 'hé 🙂', sentAt: new Date(2024, 0, 2, 3, 4, 5, 6) };
 
 describe('chat message rendering', () => {
   it('renders the stored shape with ISO sentAt and local HH:mm', () => {

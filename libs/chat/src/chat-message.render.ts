@@ -3,6 +3,11 @@ import type { StoredMessage } from './chat-repository.port';
 
 /** Header carrying the stored id on every published chat message, so followers order without parsing. */
 export const CHAT_ID_HEADER = 'chat-id';
+/**
+ * Header carrying the message's number in its room between nodes (#12): each node's room feed orders
+ * and gap-checks by it, and takes it off before any client sees the message (clients know ids only).
+ */
+export const CHAT_SEQ_HEADER = 'chat-seq';
 /** The seed's flow: SEND /app/chat is stored in this room and also published to LEGACY_CHAT_DESTINATION. */
 export const LEGACY_CHAT_ROOM = 'messages';
 export const LEGACY_CHAT_DESTINATION = '/topic/messages';
@@ -44,9 +49,23 @@ function headers(message: StoredMessage): Array<[string, string]> {
   ];
 }
 
-/** The message published to `/topic/rooms/{room}`; its body is encoded here, once. */
+/** A stored message as room followers get it; its body is encoded here, once. */
 export function roomMessage(message: StoredMessage): BrokerMessage {
   return createMessage(roomDestination(message.room), JSON.stringify(renderStoredMessage(message)), headers(message));
+}
+
+/** What the chat service publishes to `/topic/rooms/{room}`: roomMessage plus its seq, for the room feeds. */
+export function publishedRoomMessage(message: StoredMessage): BrokerMessage {
+  return createMessage(roomDestination(message.room), JSON.stringify(renderStoredMessage(message)), [
+    ...headers(message),
+    [CHAT_SEQ_HEADER, String(message.seq)],
+  ]);
+}
+
+/** A published room message without its seq: what followers get (same body bytes, no new encoding). */
+export function withoutSeq(message: BrokerMessage): BrokerMessage {
+  if (!message.headers.has(CHAT_SEQ_HEADER)) return message;
+  return createMessage(message.destination, message.body, [...message.headers].filter(([name]) => name !== CHAT_SEQ_HEADER));
 }
 
 /** The seed's `/topic/messages` shape: `{"from","text","time"}` (it carries `chat-id` too). */
@@ -59,5 +78,12 @@ export function legacyChatMessage(message: StoredMessage): BrokerMessage {
 export function chatIdOf(message: BrokerMessage): number | undefined {
   const raw = message.headers.get(CHAT_ID_HEADER);
   if (raw === undefined || !/^\d+$/.test(raw)) return undefined;
+  return Number(raw);
+}
+
+/** The `chat-seq` of a published room message, or undefined for anything else. */
+export function chatSeqOf(message: BrokerMessage): number | undefined {
+  const raw = message.headers.get(CHAT_SEQ_HEADER);
+  if (raw === undefined || !/^\d{1,15}$/.test(raw)) return undefined;
   return Number(raw);
 }

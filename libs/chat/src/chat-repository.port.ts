@@ -2,6 +2,12 @@
 export interface StoredMessage {
   id: number;
   room: string;
+  /**
+   * Its number in its room (1, 2, 3, ...), given under the room's lock so that within a room commits
+   * follow it, and ids grow with it (#12). Internal: nodes order and gap-check deliveries by it; clients
+   * see ids only.
+   */
+  seq: number;
   from: string;
   text: string;
   sentAt: Date;
@@ -30,12 +36,19 @@ export interface RoomSummary {
 
 /** Everything the chat domain needs from storage. Implemented by libs/persistence (TypeORM). */
 export interface ChatRepository {
-  /** Stores the batch in one transaction; results in input order; ids grow in input order. */
+  /**
+   * Stores the batch in one transaction; results in input order; ids grow in input order. Within a room,
+   * seq and id both grow in commit order, across every process writing to the store.
+   */
   append(batch: readonly NewMessage[]): Promise<AppendResult[]>;
   /** The latest `limit` messages of a room, oldest first. */
   latest(room: string, limit: number): Promise<StoredMessage[]>;
   /** The oldest `limit` messages with id > afterId, oldest first. */
   after(room: string, afterId: number, limit: number): Promise<StoredMessage[]>;
+  /** The oldest `limit` messages of the room with seq > afterSeq, in seq order. */
+  afterSeq(room: string, afterSeq: number, limit: number): Promise<StoredMessage[]>;
+  /** The room's newest seq (0 for a room with no messages). */
+  lastSeq(room: string): Promise<number>;
   /** The `limit` messages just below beforeId, oldest first. */
   before(room: string, beforeId: number, limit: number): Promise<StoredMessage[]>;
   rooms(): Promise<RoomSummary[]>;

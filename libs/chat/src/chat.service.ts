@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, Optional, type BeforeApplicationShutdown } 
 import { BROKER, type BrokerMessage, type BrokerPort } from '@app/messaging';
 import type { ChatApi, HistoryQuery, PostInput, RoomFollow } from './chat-api.port';
 import { ChatError } from './chat-error';
-import { LEGACY_CHAT_ROOM, legacyChatMessage, roomMessage } from './chat-message.render';
+import { LEGACY_CHAT_ROOM, legacyChatMessage, publishedRoomMessage } from './chat-message.render';
 import { CHAT_REPOSITORY, type ChatRepository, type RoomSummary, type StoredMessage } from './chat-repository.port';
 import { MessageWriter, type CommittedWrite, type MessageWriterOptions, type MessageWriterStats } from './message.writer';
 import { validatePost, validateRoom } from './post-message.dto';
@@ -33,7 +33,8 @@ type Route = 'room' | 'room+legacy';
 
 /**
  * The one chat service behind every door. A post is validated, queued for group commit, stored,
- * published to `/topic/rooms/{room}` once (in id order) and only then acknowledged.
+ * published to `/topic/rooms/{room}` once (in id order, with its per-room seq for the room feeds of
+ * every node) and only then acknowledged.
  *
  * SEND /app/chat is the seed's flow kept as a view of room `messages`: it is stored there like any
  * post (so it has an id, history and followers on /topic/rooms/messages) and additionally published
@@ -136,7 +137,7 @@ export class ChatService implements ChatApi, BeforeApplicationShutdown {
   private publish(batch: CommittedWrite<Route>[]): void {
     for (const { result, context } of batch) {
       if (result.duplicate) continue;
-      this.send(roomMessage(result.message));
+      this.send(publishedRoomMessage(result.message));
       if (context === 'room+legacy') this.send(legacyChatMessage(result.message));
     }
   }

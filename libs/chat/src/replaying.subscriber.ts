@@ -23,14 +23,13 @@ const MAX_HELD = 10_000;
  * "Stored after N, then live": no gap, no duplicate, id order. Used by STOMP SUBSCRIBE (with or without
  * `since-id`), SSE `Last-Event-ID`, long polling and the plain WebSocket.
  *
- * Live messages come from the node's feed of the room (RoomFeeds), which already delivers each stored
- * message once and in order, and recovers what a relay outage made the broker miss. Without a start id
- * this is the feed itself. With one, it attaches FIRST and holds what arrives, pages through the stored
- * messages with id > N, then delivers what it held, then passes live messages straight through; one
- * gate drops ids at or below the last one delivered (the overlap between the pages and what was held).
- *
- * Across several processes on one PostgreSQL, ids can commit out of order; the gate then drops a late
- * lower id (#12 item 1).
+ * Live messages come from the node's feed of the room (RoomFeeds), which delivers each stored message
+ * once and in the room's commit order, whichever node wrote it, and fills from the store what the broker
+ * did not bring. Without a start id this is the feed itself. With one, it attaches FIRST and holds what
+ * arrives, pages through the stored messages with id > N, then delivers what it held, then passes live
+ * messages straight through; one gate drops ids at or below the last one delivered (the overlap between
+ * the pages and what was held). Within a room ids grow in commit order (the store draws them under the
+ * room's lock, #12), so that overlap is all the gate ever drops.
  */
 export class ReplayingSubscriber {
   private held: BrokerMessage[] | undefined;
@@ -51,9 +50,12 @@ export class ReplayingSubscriber {
     this.pageSize = Math.max(1, options.pageSize ?? 500);
   }
 
-  /** Resolves when nothing stored in the room from now on can be missed (for a SUBSCRIBE's RECEIPT). */
-  get ready(): Promise<void> {
-    return this.handle?.ready ?? Promise.resolve();
+  /**
+   * Resolves when nothing stored in the room from now on can be missed (for a SUBSCRIBE's RECEIPT);
+   * undefined when that is so already.
+   */
+  get ready(): Promise<void> | undefined {
+    return this.handle?.ready;
   }
 
   /** Attaches and starts catching up; resolves when the catch-up is over and delivery is live. */

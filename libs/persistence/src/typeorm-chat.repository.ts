@@ -1,6 +1,6 @@
 import { Brackets, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import type { AppendResult, ChatRepository, NewMessage, RoomSummary, StoredMessage } from '@app/chat';
-import { MESSAGES_CLIENT_ID_INDEX, MessageEntity, type DatabaseKind } from './message.entity';
+import { MESSAGES_CLIENT_ID_INDEX, MessageEntity, ROOM_SEQUENCES_TABLE, type DatabaseKind } from './message.entity';
 
 /** Rows per INSERT statement: far below SQLite's 32766 and PostgreSQL's 65535 bound parameters. */
 const INSERT_CHUNK = 500;
@@ -8,18 +8,19 @@ const INSERT_CHUNK = 500;
 const LOOKUP_CHUNK = 200;
 
 interface InsertedRow {
-  id: number;
+  id: number | string;
   room: string;
-  sender: string;
-  client_message_id: string | null;
+  seq: number | string;
 }
 
 /**
  * ChatRepository over TypeORM (SQLite or PostgreSQL).
  *
- * `append` writes a whole batch in one transaction with one multi-row INSERT per 500 rows and
- * `ON CONFLICT DO NOTHING` on the (room, sender, client id) index, so a retry that races another
- * process on PostgreSQL is reported as a duplicate instead of failing the batch.
+ * `append` writes a whole batch in one transaction: it locks the batch's rooms (their `room_sequences`
+ * rows), looks up client-message-id retries, then inserts with one multi-row INSERT per 500 rows, each
+ * message numbered next in its room (#12). Because the lock is held from before the ids are drawn until
+ * COMMIT, two processes writing one room commit one after the other, and the room's seq and id order is
+ * its commit order; a retry racing another process waits for it and is then found as a duplicate.
  */
 export class TypeOrmChatRepository implements ChatRepository {
   private readonly kind: DatabaseKind;
@@ -51,6 +52,16 @@ export class TypeOrmChatRepository implements ChatRepository {
   async after(room: string, afterId: number, limit: number): Promise<StoredMessage[]> {
     const rows = await this.inRoom(room).andWhere('m.id > :afterId', { afterId }).orderBy('m.id', 'ASC').limit(limit).getMany();
     return rows.map(toStored);
+  }
+
+  async afterSeq(room: string, afterSeq: number, limit: number): Promise<StoredMessage[]> {
+    const rows = await this.inRoom(room).andWhere('m.seq > :afterSeq', { afterSeq }).orderBy('m.seq', 'ASC').limit(limit).getMany();
+    return rows.map(toStored);
+  }
+
+  async lastSeq(room: string): Promise<number> {
+    const row: { last: number | string | null } | undefined = await this.inRoom(room).select('MAX(m.seq)', 'last').getRawOne();
+    return Number(row?.last ?? 0);
   }
 
   async before(room: string, beforeId: number, limit: number): Promise<StoredMessage[]> {
@@ -93,19 +104,25 @@ export class TypeOrmChatRepository implements ChatRepository {
     const repeated = new Set(repeats.map(([i]) => i));
 
     await this.dataSource.transaction(async (manager) => {
+      // First the rooms' counter rows, locked until COMMIT: from here on no other transaction writes to
+      // these rooms, so what the lookup below finds is final and the numbers we give are the next ones.
+      const lastSeq = await this.lockRooms(manager, [...new Set(batch.map((m) => m.room))]);
       for (const earlier of await this.findByKeys(manager, [...firstOfKey.keys()].map((k) => batch[firstOfKey.get(k)!]))) {
         results[firstOfKey.get(retryKey(earlier)!)!] = { message: toStored(earlier), duplicate: true };
       }
-      const fresh: number[] = [];
-      for (let i = 0; i < batch.length; i++) if (!repeated.has(i) && results[i] === undefined) fresh.push(i);
+      const fresh: Array<{ index: number; seq: number }> = [];
+      for (let i = 0; i < batch.length; i++) {
+        if (repeated.has(i) || results[i] !== undefined) continue;
+        const seq = lastSeq.get(batch[i].room)! + 1;
+        lastSeq.set(batch[i].room, seq);
+        fresh.push({ index: i, seq });
+      }
       for (let start = 0; start < fresh.length; start += INSERT_CHUNK) {
         await this.insertChunk(manager, batch, fresh.slice(start, start + INSERT_CHUNK), results);
       }
-      // A keyed row that another process inserted between our lookup and our INSERT was skipped.
-      const skipped = fresh.filter((i) => results[i] === undefined);
-      for (const earlier of await this.findByKeys(manager, skipped.map((i) => batch[i]))) {
-        results[firstOfKey.get(retryKey(earlier)!)!] = { message: toStored(earlier), duplicate: true };
-      }
+      const used = new Map<string, number>();
+      for (const { index } of fresh) used.set(batch[index].room, lastSeq.get(batch[index].room)!);
+      await this.saveRoomSequences(manager, used);
     });
 
     for (const [index, first] of repeats) results[index] = { message: results[first]!.message, duplicate: true };
@@ -115,49 +132,73 @@ export class TypeOrmChatRepository implements ChatRepository {
     });
   }
 
+  /**
+   * Locks each room's counter row (creating it for a new room) and reads its last seq. Rooms are taken in
+   * one order (sorted; each statement's rows in VALUES order) by every writer, so two batches that share
+   * rooms wait for each other instead of deadlocking. SQLite has one writer at a time anyway.
+   */
+  private async lockRooms(manager: EntityManager, rooms: string[]): Promise<Map<string, number>> {
+    const last = new Map<string, number>();
+    rooms.sort();
+    for (let start = 0; start < rooms.length; start += INSERT_CHUNK) {
+      const chunk = rooms.slice(start, start + INSERT_CHUNK);
+      // Lower-case `insert` for RETURNING on SQLite (see insertChunk). The no-op update takes the row lock.
+      const rows: Array<{ room: string; last_seq: number | string }> = await manager.query(
+        `insert into "${ROOM_SEQUENCES_TABLE}" ("room", "last_seq") VALUES ${chunk.map((_, k) => `(${this.placeholder(k + 1)}, 0)`).join(', ')}
+         ON CONFLICT ("room") DO UPDATE SET "last_seq" = "${ROOM_SEQUENCES_TABLE}"."last_seq"
+         RETURNING "room", "last_seq"`,
+        chunk,
+      );
+      for (const row of rows) last.set(row.room, Number(row.last_seq));
+    }
+    for (const room of rooms) if (!last.has(room)) throw new Error(`room ${room}: its sequence row could not be locked`);
+    return last;
+  }
+
+  private async saveRoomSequences(manager: EntityManager, used: Map<string, number>): Promise<void> {
+    const entries = [...used];
+    for (let start = 0; start < entries.length; start += INSERT_CHUNK) {
+      const chunk = entries.slice(start, start + INSERT_CHUNK);
+      await manager.query(
+        `insert into "${ROOM_SEQUENCES_TABLE}" ("room", "last_seq") VALUES ${chunk.map((_, k) => `(${this.placeholder(2 * k + 1)}, ${this.placeholder(2 * k + 2)})`).join(', ')}
+         ON CONFLICT ("room") DO UPDATE SET "last_seq" = excluded."last_seq"`,
+        chunk.flat(),
+      );
+    }
+  }
+
   private async insertChunk(
     manager: EntityManager,
     batch: readonly NewMessage[],
-    indexes: number[],
+    rows: Array<{ index: number; seq: number }>,
     results: Array<AppendResult | undefined>,
   ): Promise<void> {
     const sentAtColumn = this.messages.metadata.findColumnWithPropertyName('sentAt')!;
     const driver = this.dataSource.driver;
     const params: unknown[] = [];
-    const tuples = indexes.map((i) => {
-      const m = batch[i];
-      params.push(m.room, m.from, m.text, driver.preparePersistentValue(m.sentAt, sentAtColumn), m.clientMessageId ?? null);
+    const tuples = rows.map(({ index, seq }) => {
+      const m = batch[index];
+      params.push(m.room, seq, m.from, m.text, driver.preparePersistentValue(m.sentAt, sentAtColumn), m.clientMessageId ?? null);
       const n = params.length;
-      return `(${[n - 4, n - 3, n - 2, n - 1, n].map((p) => this.placeholder(p)).join(', ')})`;
+      return `(${[n - 5, n - 4, n - 3, n - 2, n - 1, n].map((p) => this.placeholder(p)).join(', ')})`;
     });
     // Lower-case `insert`: TypeORM's SQLite runner sends statements starting with "INSERT " through
     // run(), which drops RETURNING rows; any other spelling goes through all().
-    const rows: InsertedRow[] = await manager.query(
-      `insert into "messages" ("room", "sender", "text", "sent_at", "client_message_id") VALUES ${tuples.join(', ')}
+    const inserted: InsertedRow[] = await manager.query(
+      `insert into "messages" ("room", "seq", "sender", "text", "sent_at", "client_message_id") VALUES ${tuples.join(', ')}
        ON CONFLICT ("room", "sender", "client_message_id") DO NOTHING
-       RETURNING "id", "room", "sender", "client_message_id"`,
+       RETURNING "id", "room", "seq"`,
       params,
     );
-    if (!Array.isArray(rows)) throw new Error(`insert into messages returned no rows (index ${MESSAGES_CLIENT_ID_INDEX})`);
-    rows.sort((a, b) => a.id - b.id);
-    // Keyed rows are matched by key (some may have been skipped); unkeyed rows cannot be skipped, and
-    // both databases number a multi-row VALUES list in order, so they are matched in order.
-    const byKey = new Map<string, InsertedRow>();
-    const unkeyed: InsertedRow[] = [];
-    for (const row of rows) {
-      if (row.client_message_id === null) unkeyed.push(row);
-      else byKey.set(keyOf(row.room, row.sender, row.client_message_id), row);
-    }
-    let next = 0;
-    for (const i of indexes) {
-      const m = batch[i];
-      const key = retryKey(m);
-      const row = key === undefined ? unkeyed[next++] : byKey.get(key);
-      if (!row) continue;
-      results[i] = {
-        message: { id: Number(row.id), room: m.room, from: m.from, text: m.text, sentAt: m.sentAt },
-        duplicate: false,
-      };
+    if (!Array.isArray(inserted)) throw new Error(`insert into messages returned no rows (index ${MESSAGES_CLIENT_ID_INDEX})`);
+    // Under the room locks nothing can conflict; a skipped row would be a bug, and fails the batch.
+    if (inserted.length !== rows.length) throw new Error(`insert into messages stored ${inserted.length} of ${rows.length} rows`);
+    const idOf = new Map(inserted.map((row) => [seqKey(row.room, Number(row.seq)), Number(row.id)]));
+    for (const { index, seq } of rows) {
+      const m = batch[index];
+      const id = idOf.get(seqKey(m.room, seq));
+      if (id === undefined) throw new Error(`insert into messages: no id for ${m.room} #${seq}`);
+      results[index] = { message: { id, room: m.room, seq, from: m.from, text: m.text, sentAt: m.sentAt }, duplicate: false };
     }
   }
 
@@ -190,12 +231,16 @@ function keyOf(room: string, from: string, clientMessageId: string): string {
   return JSON.stringify([room, from, clientMessageId]);
 }
 
+function seqKey(room: string, seq: number): string {
+  return `${seq} ${room}`;
+}
+
 function retryKey(m: { room: string; from: string; clientMessageId?: string | null }): string | undefined {
   return m.clientMessageId == null ? undefined : keyOf(m.room, m.from, m.clientMessageId);
 }
 
 function toStored(row: MessageEntity): StoredMessage {
-  return { id: Number(row.id), room: row.room, from: row.from, text: row.text, sentAt: row.sentAt };
+  return { id: Number(row.id), room: row.room, seq: Number(row.seq), from: row.from, text: row.text, sentAt: row.sentAt };
 }
 
 /** MAX() over a SQLite datetime column comes back as the stored UTC text, without a zone. */

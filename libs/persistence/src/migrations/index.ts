@@ -1,4 +1,5 @@
 import { CreateMessages1732204800000 } from './1732204800000-create-messages.migration';
+import { RoomSequences1733400000000 } from './1733400000000-room-sequences.migration';
 
 /** Every migration, oldest first. Run at start (`migrationsRun`); the schema is never synchronized. */
-export const MIGRATIONS = [CreateMessages1732204800000];
+export const MIGRATIONS = [CreateMessages1732204800000, RoomSequences1733400000000];
