@@ -53,7 +53,10 @@ export interface StompApplication {
 /** A subscription the application owns. */
 export interface AppSubscription {
   stop(): void;
-  /** Resolves when the subscription is in effect (what is sent from then on reaches it); absent = now. */
+  /**
+   * Resolves when the subscription is in effect (what is sent from then on reaches it); absent = now.
+   * The SUBSCRIBE's RECEIPT waits for it.
+   */
   readonly ready?: Promise<void>;
 }
 

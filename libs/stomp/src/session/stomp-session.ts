@@ -13,7 +13,7 @@ import {
 import { createMessage, type BrokerMessage, type BrokerPort, type Subscriber } from '@app/messaging';
 import type { Connection } from './connection.port';
 import type { SessionHandle } from './stomp-endpoint.port';
-import type { ClientError, SessionContext, StompApplication } from './stomp-application.port';
+import type { AppSubscription, ClientError, SessionContext, StompApplication } from './stomp-application.port';
 import { connectCredentials, type Authenticator, type Principal } from './authenticator.port';
 import { onPrincipalExpiry } from './principal-expiry';
 import type { SessionOptions, UserDestinationResolver } from './session-options';
@@ -78,6 +78,8 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
   private readonly bucket: TokenBucket;
   private readonly connectTimer: NodeJS.Timeout;
   private pending: StompFrame[] = [];
+  /** Subscriptions of this session not yet live at the broker (their SUBSCRIBE RECEIPTs wait for them). */
+  private readonly goingLive = new Set<Promise<unknown>>();
   private cancelExpiry: () => void = () => undefined;
   private readonly meter: SessionMeter;
   private connectFrame?: StompFrame;
@@ -351,8 +353,10 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     if (userTarget === undefined && (!this.isBrokerDestination(destination) || this.deps.users.isPrivate(destination))) {
       return this.fail('forbidden destination', `Cannot subscribe to ${destination}.`, frame);
     }
+    let owned: AppSubscription | undefined;
     try {
-      record.stop = this.deps.app.openSubscription(this, id, destination, frame.headers, (m) => this.deliverTo(record, m))?.stop;
+      owned = this.deps.app.openSubscription(this, id, destination, frame.headers, (m) => this.deliverTo(record, m));
+      record.stop = owned?.stop;
     } catch (error) {
       if (isClientError(error)) return this.reportError(error, frame.headers.get('receipt'));
       throw error;
@@ -360,7 +364,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     this.subscriptions.set(id, record);
     this.meter.subscribed();
     if (!record.stop) this.deps.broker.subscribe(this, id, target);
-    this.receipt(frame);
+    this.receiptWhenLive(frame, owned ? owned.ready : this.deps.broker.whenSubscribed?.(target));
     this.deps.events.emit(StompEvents.Subscribed, { sessionId: this.sessionId, user: this.principal?.name, subscriptionId: id, destination });
   }
 
@@ -452,6 +456,23 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
       : template.shared(record.id, message.id);
     this.writeRaw(bytes, !message.isText);
     this.meter.messageOut();
+  }
+
+  /**
+   * A SUBSCRIBE's RECEIPT means the subscription is live on every node (CONTRACT): this one and every one
+   * this session made before it, so a client that subscribes to several destinations and asks for one
+   * receipt at the end can rely on all of them. A relay's upstream subscription is live when RabbitMQ
+   * has confirmed it; an application's (a chat room) when it says so.
+   */
+  private receiptWhenLive(frame: StompFrame, ready: Promise<void> | undefined): void {
+    if (ready) {
+      const settled = ready.catch(() => undefined);
+      this.goingLive.add(settled);
+      void settled.then(() => this.goingLive.delete(settled));
+    }
+    if (!frame.headers.has('receipt')) return;
+    if (this.goingLive.size === 0) return this.receipt(frame);
+    this.settle(() => Promise.all([...this.goingLive]), () => this.receipt(frame), () => undefined);
   }
 
   private receipt(frame: StompFrame): void {
