@@ -60,3 +60,6 @@ export {
   ROOM_SUMMARY_SCHEMA,
   STORED_MESSAGE_SCHEMA,
 } from './chat-schemas';
+export { RoomPresence, type PresenceSnapshot } from './presence/room-presence';
+export { RoomTyping, TYPING_THROTTLE_MS, TYPING_TIMEOUT_MS } from './presence/room-typing';
+export { roomEventsDestination } from './presence/room-events';

@@ -19,8 +19,10 @@ import {
   STORED_MESSAGE_SCHEMA,
 } from '../chat-schemas';
 import { ChatService, DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT } from '../chat.service';
-import { messageFields, validatePost } from '../post-message.dto';
+import { messageFields, validatePost, validateRoom } from '../post-message.dto';
 import { SignedInNames } from './signed-in-names';
+import { RoomPresence, type PresenceSnapshot } from '../presence/room-presence';
+import { RoomTyping } from '../presence/room-typing';
 
 type Body = Record<string, unknown>;
 
@@ -35,7 +37,23 @@ export class ChatController {
     private readonly service: ChatService,
     private readonly template: MessagingTemplate,
     private readonly signedIn: SignedInNames,
+    private readonly presence: RoomPresence,
+    private readonly typists: RoomTyping,
   ) {}
+
+  /** One reply: the users in the room now, on every node and door. */
+  @SubscribeMapping('/rooms/{room}/presence')
+  roomPresence(@DestinationVariable('room') room: string): PresenceSnapshot {
+    return this.presence.snapshot(validateRoom(room));
+  }
+
+  /** `{"typing":true|false}` (empty = true): a room event, never stored, throttled, ending by itself. */
+  @MessageMapping('/rooms/{room}/typing')
+  typing(@DestinationVariable('room') room: string, @Payload() body: string, @Principal() user?: string): void {
+    validateRoom(room);
+    if (user === undefined) throw new ChatError('invalid-from', 'Typing needs a name: CONNECT with a login or a token.');
+    this.typists.typing(room, user, typingFlag(body));
+  }
 
   /** The seed's flow: stored in room `messages`, broadcast to /topic/messages as {from,text,time}. */
   @MessageMapping('/chat')
@@ -117,6 +135,20 @@ function parseBefore(before: string | undefined): number | undefined {
   if (before === undefined) return undefined;
   if (!/^\d{1,15}$/.test(before)) throw new ChatError('invalid-query', 'before must be a message id: a whole number of 0 or more.');
   return Number(before);
+}
+
+/** The body of a typing SEND: empty means typing; otherwise `{"typing": boolean}`. */
+function typingFlag(body: string): boolean {
+  if (body.trim() === '') return true;
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw new ChatError('bad-json');
+  }
+  const typing = (json as { typing?: unknown } | null)?.typing;
+  if (typeof json !== 'object' || json === null || Array.isArray(json) || (typing !== undefined && typeof typing !== 'boolean')) throw new ChatError('bad-json');
+  return typing ?? true;
 }
 
 function parseLimit(limit: string | undefined): number {

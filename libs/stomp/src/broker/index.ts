@@ -22,6 +22,8 @@ export {
   type ClusterRegistryOptions,
   type UserDisconnectEvent,
   type UserPresenceEvent,
+  type PresenceChangeEvent,
+  type PresentUser,
 } from '../user/cluster-user.registry';
 export {
   MessagingTemplate,

@@ -18,6 +18,8 @@ function node(broker: SimpleBroker, snapshotEveryMs = 10_000) {
   const seen: string[] = [];
   events.on(UserEvents.Online, (e: { user: string }) => seen.push(`+${e.user}`));
   events.on(UserEvents.Offline, (e: { user: string }) => seen.push(`-${e.user}`));
+  events.on(UserEvents.Joined, (e: { key: string; user: string }) => seen.push(`>${e.key}:${e.user}`));
+  events.on(UserEvents.Left, (e: { key: string; user: string }) => seen.push(`<${e.key}:${e.user}`));
   events.on(UserEvents.Disconnect, (e: { user: string; reason: string }) => seen.push(`x${e.user}:${e.reason}`));
   const registry = new ClusterUserRegistry(broker, local, events, { snapshotEveryMs });
   registry.onModuleInit();
@@ -87,11 +89,51 @@ describe('#12 ClusterUserRegistry', () => {
     const broker = new SimpleBroker();
     const a = node(broker);
     const publish = (body: string) => a.registry.deliver({ id: 'x', destination: '', headers: new Map(), body: Buffer.from(body), isText: true, encodings: new Map() });
-    for (const body of ['', 'null', '[]', '{"node":1}', '{"node":"n","kind":"snapshot","users":"x"}', '{"node":"n","kind":"nope"}', '{"node":"n","kind":"online","user":{}}']) publish(body);
-    publish('{"node":"n","kind":"online","user":"__proto__"}');
+    for (const body of ['', 'null', '[]', '{"node":1}', '{"node":"n","kind":"snapshot","entries":"x"}', '{"node":"n","kind":"snapshot","entries":[1,[2],["k",3],["k",[[4]]]]}', '{"node":"n","kind":"nope"}', '{"node":"n","kind":"enter","key":"","user":{}}']) publish(body);
+    publish('{"node":"n","kind":"enter","key":"","user":"__proto__","since":1}');
     assert.equal(a.registry.isOnline('__proto__'), true);
     assert.equal(a.registry.isOnline('constructor'), false);
-    publish('{"node":"n","kind":"offline","user":"__proto__"}');
+    publish('{"node":"n","kind":"enter","key":"__proto__","user":"constructor","since":"x"}');
+    assert.equal(a.registry.isPresent('__proto__', 'constructor'), true);
+    publish('{"node":"n","kind":"leave","key":"","user":"__proto__"}');
+    publish('{"node":"n","kind":"leave","key":"__proto__","user":"constructor"}');
     assert.deepEqual([...a.registry.users()], []);
+    assert.deepEqual(a.registry.present('__proto__'), []);
+  });
+
+  it('presence: users (not connections) at a key across nodes, joined once, left once, with the earliest since', async () => {
+    const broker = new SimpleBroker();
+    const a = node(broker);
+    const b = node(broker);
+    const leaveA1 = a.registry.enter('room:lobby', 'ann');
+    await sleep(5);
+    const leaveA2 = a.registry.enter('room:lobby', 'ann');
+    const leaveB = b.registry.enter('room:lobby', 'ann');
+    b.registry.enter('room:lobby', 'ben');
+    const presentOnB = b.registry.present('room:lobby');
+    assert.deepEqual(presentOnB.map((p) => p.user), ['ann', 'ben']);
+    assert.deepEqual(a.registry.present('room:lobby'), presentOnB, 'both nodes see the same snapshot');
+    assert.deepEqual(a.seen, ['>room:lobby:ann', '>room:lobby:ben']);
+    leaveA1();
+    leaveA1();
+    leaveA2();
+    assert.equal(b.registry.isPresent('room:lobby', 'ann'), true, 'still there through node b');
+    leaveB();
+    assert.equal(a.registry.isPresent('room:lobby', 'ann'), false);
+    assert.deepEqual(a.seen, ['>room:lobby:ann', '>room:lobby:ben', '<room:lobby:ann']);
+    assert.deepEqual(b.seen, a.seen);
+  });
+
+  it('presence of a killed node ends after three periods; a late node learns presence from snapshots', async () => {
+    const broker = new SimpleBroker();
+    const a = node(broker, 40);
+    a.registry.enter('room:x', 'zed');
+    const late = node(broker, 40);
+    late.registry.live();
+    assert.deepEqual(late.registry.present('room:x').map((p) => p.user), ['zed']);
+    a.registry.onModuleDestroy();
+    await sleep(250);
+    assert.deepEqual(late.registry.present('room:x'), []);
+    assert.deepEqual(late.seen, ['>room:x:zed', '<room:x:zed']);
   });
 });

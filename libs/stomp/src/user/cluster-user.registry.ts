@@ -16,6 +16,10 @@ export const UserEvents = {
   Offline: 'stomp.user.offline',
   /** Every node ends the user's sessions (admin disconnect, ban): each door listens and closes its own. */
   Disconnect: 'stomp.user.disconnect',
+  /** A user's first connection to a presence key (a room, say) anywhere in the cluster. */
+  Joined: 'stomp.presence.joined',
+  /** A user's last connection to a presence key anywhere has gone. */
+  Left: 'stomp.presence.left',
 } as const;
 
 export interface UserPresenceEvent {
@@ -25,26 +29,52 @@ export interface UserDisconnectEvent {
   user: string;
   reason: string;
 }
+export interface PresenceChangeEvent {
+  key: string;
+  user: string;
+  /** ms since the epoch. */
+  at: number;
+  /**
+   * True on exactly one node: the one whose own connection made the change (or, when a dead node's users
+   * are dropped, the surviving node with the lowest id). Whoever tells clients about joins and leaves
+   * acts on this one only, so a join is announced once, not once per node.
+   */
+  announce: boolean;
+}
+/** One user present at a key: `since` is when their first connection there began, on any node. */
+export interface PresentUser {
+  user: string;
+  since: number;
+}
 
 export interface ClusterRegistryOptions {
-  /** How often a node repeats its full list; a node silent for three periods is taken as gone. */
+  /** How often a node repeats its full state; a node silent for three periods is taken as gone. */
   snapshotEveryMs: number;
 }
 export const CLUSTER_REGISTRY_OPTIONS = Symbol('ClusterRegistryOptions');
 const DEFAULTS: ClusterRegistryOptions = { snapshotEveryMs: 10_000 };
 
+/** The presence key of "signed in at all": the users Online/Offline are about. */
+const SIGNED_IN = '';
+
+type Entries = [key: string, users: [user: string, since: number][]][];
 type Wire =
   | { node: string; kind: 'hello' }
-  | { node: string; kind: 'snapshot'; users: string[] }
-  | { node: string; kind: 'online' | 'offline'; user: string }
+  | { node: string; kind: 'snapshot'; entries: Entries }
+  | { node: string; kind: 'enter'; key: string; user: string; since: number }
+  | { node: string; kind: 'leave'; key: string; user: string }
   | { node: string; kind: 'disconnect'; user: string; reason: string };
 
+/** user → since, for one node and key. */
+type Users = Map<string, number>;
+
 /**
- * Who is signed in on every node (Spring's MultiServerUserRegistry). Each node publishes its own users'
- * comings and goings as they happen, its full list every `snapshotEveryMs` and whenever a node says
- * hello, over the configured broker: with the simple broker this is just the local registry; with the
- * relay every node sees every other. A node that stops answering (killed) is forgotten after three
- * periods, so its users go offline everywhere. Disconnect requests travel the same way.
+ * Who is signed in, and who is present where, on every node (Spring's MultiServerUserRegistry, plus
+ * presence keys such as rooms). Each node publishes its own comings and goings as they happen, its whole
+ * state every `snapshotEveryMs` and whenever a node says hello, over the configured broker: with the
+ * simple broker this is the local state; with the relay every node sees every other. A node that stops
+ * answering (killed) is forgotten after three periods, so its users go offline and leave everywhere.
+ * Disconnect requests travel the same way. Every map is a Map: user names and keys are client data.
  */
 @Injectable()
 export class ClusterUserRegistry implements Subscriber, OnModuleInit, OnModuleDestroy {
@@ -53,9 +83,11 @@ export class ClusterUserRegistry implements Subscriber, OnModuleInit, OnModuleDe
   readonly sessionId = `system:user-registry:${this.node}`;
   private readonly logger = new Logger('ClusterUserRegistry');
   private readonly options: ClusterRegistryOptions;
-  private readonly remote = new Map<string, { users: Set<string>; seen: number }>();
-  /** Nodes (this one included) on which each user is signed in. */
-  private readonly nodesByUser = new Map<string, Set<string>>();
+  /** This node's connections: key → user → how many, and since when. */
+  private readonly mine = new Map<string, Map<string, { count: number; since: number }>>();
+  private readonly remote = new Map<string, { seen: number; entries: Map<string, Users> }>();
+  /** Everyone's: key → user → node → since. */
+  private readonly merged = new Map<string, Map<string, Map<string, number>>>();
   /** Doors other than STOMP (SSE, plain WebSocket) register how to end a user's connection here. */
   private readonly enders = new Map<string, Set<(reason: string) => void>>();
   private timer?: NodeJS.Timeout;
@@ -73,10 +105,14 @@ export class ClusterUserRegistry implements Subscriber, OnModuleInit, OnModuleDe
 
   onModuleInit(): void {
     this.broker.subscribe(this, 'user-registry', USER_REGISTRY_BROADCAST);
-    for (const user of this.local.users()) this.mark(user, this.node, true);
+    const signOut = new Map<string, () => void>();
+    for (const user of this.local.users()) signOut.set(user, this.enter(SIGNED_IN, user));
     this.stopLocal = this.local.watch((user, online) => {
-      this.mark(user, this.node, online);
-      this.publish({ node: this.node, kind: online ? 'online' : 'offline', user });
+      if (online) signOut.set(user, this.enter(SIGNED_IN, user));
+      else {
+        signOut.get(user)?.();
+        signOut.delete(user);
+      }
     });
     this.timer = setInterval(() => this.tick(), this.options.snapshotEveryMs);
     this.timer.unref();
@@ -88,7 +124,7 @@ export class ClusterUserRegistry implements Subscriber, OnModuleInit, OnModuleDe
     this.broker.unsubscribe(this.sessionId, 'user-registry');
   }
 
-  /** The relay's subscription is (again) in effect: ask everyone for their lists, and give ours. */
+  /** The relay's subscription is (again) in effect: ask everyone for their state, and give ours. */
   live(): void {
     this.publish({ node: this.node, kind: 'hello' });
     this.publishSnapshot();
@@ -96,12 +132,49 @@ export class ClusterUserRegistry implements Subscriber, OnModuleInit, OnModuleDe
 
   /** True when the user has a session on any node. */
   isOnline(user: string): boolean {
-    return this.nodesByUser.has(user);
+    return this.merged.get(SIGNED_IN)?.has(user) ?? false;
   }
 
   /** Users with a session on any node. */
-  users(): IterableIterator<string> {
-    return this.nodesByUser.keys();
+  users(): string[] {
+    return [...(this.merged.get(SIGNED_IN)?.keys() ?? [])];
+  }
+
+  /**
+   * One connection of `user` at `key` on this node (a room's subscription, an SSE stream...). Returns how
+   * to leave; calling it more than once is harmless. The user is present while any node holds one.
+   */
+  enter(key: string, user: string): () => void {
+    let users = this.mine.get(key);
+    if (!users) {
+      users = new Map();
+      this.mine.set(key, users);
+    }
+    const held = users.get(user);
+    if (held) held.count++;
+    else {
+      const since = Date.now();
+      users.set(user, { count: 1, since });
+      this.mark(key, user, this.node, since);
+      this.publish({ node: this.node, kind: 'enter', key, user, since });
+    }
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      this.leave(key, user);
+    };
+  }
+
+  /** The users present at `key` on any node, longest present first. */
+  present(key: string): PresentUser[] {
+    const users = this.merged.get(key);
+    if (!users) return [];
+    return [...users].map(([user, nodes]) => ({ user, since: Math.min(...nodes.values()) })).sort((a, b) => a.since - b.since);
+  }
+
+  isPresent(key: string, user: string): boolean {
+    return this.merged.get(key)?.has(user) ?? false;
   }
 
   /** Ends every session of `user` on every node (each door closes its own on UserEvents.Disconnect). */
@@ -124,11 +197,6 @@ export class ClusterUserRegistry implements Subscriber, OnModuleInit, OnModuleDe
     };
   }
 
-  private disconnected(user: string, reason: string): void {
-    this.events?.emit(UserEvents.Disconnect, { user, reason } satisfies UserDisconnectEvent);
-    for (const end of [...(this.enders.get(user) ?? [])]) end(reason);
-  }
-
   deliver(message: BrokerMessage): void {
     let wire: Wire;
     try {
@@ -136,69 +204,112 @@ export class ClusterUserRegistry implements Subscriber, OnModuleInit, OnModuleDe
     } catch {
       return;
     }
-    if (typeof wire?.node !== 'string' || wire.node === this.node) return;
-    const entry = this.entryOf(wire.node);
+    if (typeof wire !== 'object' || wire === null || typeof wire.node !== 'string' || wire.node === this.node) return;
     switch (wire.kind) {
       case 'hello':
+        this.remoteOf(wire.node);
         return this.publishSnapshot();
-      case 'snapshot': {
-        if (!Array.isArray(wire.users)) return;
-        const now = new Set(wire.users.filter((u): u is string => typeof u === 'string'));
-        for (const user of entry.users) if (!now.has(user)) this.mark(user, wire.node, false);
-        for (const user of now) this.mark(user, wire.node, true);
+      case 'snapshot':
+        if (Array.isArray(wire.entries)) this.replace(wire.node, parseEntries(wire.entries));
         return;
-      }
-      case 'online':
-      case 'offline':
-        if (typeof wire.user === 'string') this.mark(wire.user, wire.node, wire.kind === 'online');
+      case 'enter':
+        if (typeof wire.key === 'string' && typeof wire.user === 'string') {
+          const since = Number.isFinite(wire.since) ? wire.since : Date.now();
+          usersOf(this.remoteOf(wire.node).entries, wire.key).set(wire.user, since);
+          this.mark(wire.key, wire.user, wire.node, since);
+        }
+        return;
+      case 'leave':
+        if (typeof wire.key === 'string' && typeof wire.user === 'string') {
+          this.remoteOf(wire.node).entries.get(wire.key)?.delete(wire.user);
+          this.unmark(wire.key, wire.user, wire.node);
+        }
         return;
       case 'disconnect':
+        this.remoteOf(wire.node);
         if (typeof wire.user === 'string') this.disconnected(wire.user, String(wire.reason ?? 'disconnected'));
         return;
     }
   }
 
-  private entryOf(node: string): { users: Set<string>; seen: number } {
+  private leave(key: string, user: string): void {
+    const users = this.mine.get(key);
+    const held = users?.get(user);
+    if (!users || !held) return;
+    if (--held.count > 0) return;
+    users.delete(user);
+    if (users.size === 0) this.mine.delete(key);
+    this.unmark(key, user, this.node);
+    this.publish({ node: this.node, kind: 'leave', key, user });
+  }
+
+  private disconnected(user: string, reason: string): void {
+    this.events?.emit(UserEvents.Disconnect, { user, reason } satisfies UserDisconnectEvent);
+    for (const end of [...(this.enders.get(user) ?? [])]) end(reason);
+  }
+
+  private remoteOf(node: string): { seen: number; entries: Map<string, Users> } {
     let entry = this.remote.get(node);
     if (!entry) {
-      entry = { users: new Set(), seen: 0 };
+      entry = { seen: 0, entries: new Map() };
       this.remote.set(node, entry);
     }
     entry.seen = Date.now();
     return entry;
   }
 
-  private mark(user: string, node: string, online: boolean): void {
-    const users = node === this.node ? undefined : this.remote.get(node)?.users;
-    if (online) users?.add(user);
-    else users?.delete(user);
-    let nodes = this.nodesByUser.get(user);
-    if (online) {
-      if (!nodes) {
-        nodes = new Set();
-        this.nodesByUser.set(user, nodes);
-        nodes.add(node);
-        this.events?.emit(UserEvents.Online, { user } satisfies UserPresenceEvent);
-      } else nodes.add(node);
-    } else if (nodes?.delete(node) && nodes.size === 0) {
-      this.nodesByUser.delete(user);
-      this.events?.emit(UserEvents.Offline, { user } satisfies UserPresenceEvent);
+  /** A node's whole state: what it no longer says is gone, what it says is there. */
+  private replace(node: string, entries: Map<string, Users>): void {
+    const entry = this.remoteOf(node);
+    for (const [key, users] of entry.entries) for (const user of users.keys()) if (!entries.get(key)?.has(user)) this.unmark(key, user, node);
+    for (const [key, users] of entries) for (const [user, since] of users) this.mark(key, user, node, since);
+    entry.entries = entries;
+  }
+
+  private mark(key: string, user: string, node: string, since: number, announce = node === this.node): void {
+    let users = this.merged.get(key);
+    if (!users) {
+      users = new Map();
+      this.merged.set(key, users);
     }
+    let nodes = users.get(user);
+    const first = !nodes;
+    if (!nodes) {
+      nodes = new Map();
+      users.set(user, nodes);
+    }
+    nodes.set(node, since);
+    if (!first) return;
+    if (key === SIGNED_IN) this.events?.emit(UserEvents.Online, { user } satisfies UserPresenceEvent);
+    else this.events?.emit(UserEvents.Joined, { key, user, at: Date.now(), announce } satisfies PresenceChangeEvent);
+  }
+
+  private unmark(key: string, user: string, node: string, announce = node === this.node): void {
+    const users = this.merged.get(key);
+    const nodes = users?.get(user);
+    if (!users || !nodes?.delete(node) || nodes.size > 0) return;
+    users.delete(user);
+    if (users.size === 0) this.merged.delete(key);
+    if (key === SIGNED_IN) this.events?.emit(UserEvents.Offline, { user } satisfies UserPresenceEvent);
+    else this.events?.emit(UserEvents.Left, { key, user, at: Date.now(), announce } satisfies PresenceChangeEvent);
   }
 
   private tick(): void {
     this.publishSnapshot();
     const silent = Date.now() - 3 * this.options.snapshotEveryMs;
-    for (const [node, entry] of this.remote) {
-      if (entry.seen >= silent) continue;
-      this.logger.warn(`node ${node} has been silent for ${3 * this.options.snapshotEveryMs} ms: its ${entry.users.size} users are offline`);
-      this.remote.delete(node);
-      for (const user of entry.users) this.mark(user, node, false);
+    const dead = [...this.remote].filter(([, entry]) => entry.seen < silent);
+    for (const [node] of dead) this.remote.delete(node);
+    // Every survivor drops the dead node's users; the lowest id among them announces it.
+    const announce = [...this.remote.keys()].every((node) => node > this.node);
+    for (const [node, entry] of dead) {
+      this.logger.warn(`node ${node} has been silent for ${3 * this.options.snapshotEveryMs} ms: its users are offline`);
+      for (const [key, users] of entry.entries) for (const user of users.keys()) this.unmark(key, user, node, announce);
     }
   }
 
   private publishSnapshot(): void {
-    this.publish({ node: this.node, kind: 'snapshot', users: [...this.local.users()] });
+    const entries: Entries = [...this.mine].map(([key, users]) => [key, [...users].map(([user, held]) => [user, held.since])]);
+    this.publish({ node: this.node, kind: 'snapshot', entries });
   }
 
   private publish(wire: Wire): void {
@@ -209,4 +320,26 @@ export class ClusterUserRegistry implements Subscriber, OnModuleInit, OnModuleDe
       this.logger.warn(`publishing the user registry failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
+}
+
+function usersOf(entries: Map<string, Users>, key: string): Users {
+  let users = entries.get(key);
+  if (!users) {
+    users = new Map();
+    entries.set(key, users);
+  }
+  return users;
+}
+
+/** A snapshot from the wire, keeping only well-formed entries. */
+function parseEntries(raw: unknown[]): Map<string, Users> {
+  const entries = new Map<string, Users>();
+  for (const item of raw) {
+    if (!Array.isArray(item) || typeof item[0] !== 'string' || !Array.isArray(item[1])) continue;
+    const users = usersOf(entries, item[0]);
+    for (const pair of item[1] as unknown[]) {
+      if (Array.isArray(pair) && typeof pair[0] === 'string') users.set(pair[0], Number.isFinite(pair[1]) ? Number(pair[1]) : Date.now());
+    }
+  }
+  return entries;
 }

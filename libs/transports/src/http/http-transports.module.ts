@@ -13,6 +13,7 @@ import { RoomsController } from './rooms.controller';
 import { SseController } from './sse.controller';
 import { SseHub } from './sse-hub';
 import { UsersController } from './users.controller';
+import { PresenceController } from './presence.controller';
 
 /**
  * The chat without STOMP: REST, long polling, SSE and the plain WebSocket (PlainWsTransport, which the
@@ -26,7 +27,7 @@ export class HttpTransportsModule implements NestModule {
     return {
       module: HttpTransportsModule,
       imports: [MetricsModule, ...(options.imports ?? [])],
-      controllers: [RoomsController, LongPollController, SseController, UsersController],
+      controllers: [RoomsController, PresenceController, LongPollController, SseController, UsersController],
       providers: [
         { provide: HTTP_TRANSPORT_OPTIONS, useValue: { ...DEFAULT_HTTP_TRANSPORT_OPTIONS, ...options.http } },
         SseHub,
@@ -45,6 +46,7 @@ export class HttpTransportsModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(OriginMiddleware).forRoutes(
       RoomsController,
+      PresenceController,
       UsersController,
       LongPollController,
       SseController,

@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { CHAT_API, validateRoom, type ChatApi } from '@app/chat';
+import { CHAT_API, RoomPresence, validateRoom, type ChatApi } from '@app/chat';
 import { ChatMetrics } from '@app/observability';
 import { onPrincipalExpiry, type Principal } from '@app/stomp-session';
 import { ClusterUserRegistry } from '@app/messaging';
@@ -26,6 +26,7 @@ export class SseController {
     private readonly hub: SseHub,
     private readonly metrics: ChatMetrics,
     private readonly users: ClusterUserRegistry,
+    private readonly presence: RoomPresence,
   ) {}
 
   @Get(':room')
@@ -59,10 +60,12 @@ export class SseController {
     this.metrics.forDoor('sse').subscriptions++;
     const cancelExpiry = onPrincipalExpiry(principal, () => stream.end());
     const cancelDisconnect = principal ? this.users.whenDisconnected(principal.name, () => stream.end()) : () => undefined;
+    const leave = principal ? this.presence.enter(room, principal.name) : () => undefined;
     stream.open(() => {
       this.metrics.forDoor('sse').subscriptions--;
       cancelExpiry();
       cancelDisconnect();
+      leave();
       stop();
     });
   }

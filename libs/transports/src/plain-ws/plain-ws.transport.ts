@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Logger } from '@nestjs/common';
 import { WebSocketServer } from 'ws';
-import { CHAT_API, ROOM_PATTERN, type ChatApi } from '@app/chat';
+import { CHAT_API, ROOM_PATTERN, RoomPresence, type ChatApi } from '@app/chat';
 import { AppConfig, allowedOrigins } from '@app/config';
 import { ChatMetrics, type TransportCounters } from '@app/observability';
 import { AUTHENTICATOR, AuthenticationError, type Authenticator, type Principal } from '@app/stomp-session';
@@ -36,6 +36,7 @@ export class PlainWsTransport implements BeforeApplicationShutdown {
     private readonly metrics: ChatMetrics,
     @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator,
     private readonly users: ClusterUserRegistry,
+    private readonly presence: RoomPresence,
   ) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: config.MAX_FRAME_BYTES, clientTracking: false });
     this.allowed = allowedOrigins(config);
@@ -75,8 +76,10 @@ export class PlainWsTransport implements BeforeApplicationShutdown {
       this.counters.connections++;
       this.counters.subscriptions++;
       let stopDisconnect = () => undefined as unknown;
+      let leave = () => undefined as unknown;
       const client = new PlainWsClient(ws, room, principal, this.chat, this.limits, this.counters, (c) => {
         stopDisconnect();
+        leave();
         this.clients.delete(c);
         this.counters.connections--;
         this.counters.subscriptions--;
@@ -84,6 +87,7 @@ export class PlainWsTransport implements BeforeApplicationShutdown {
       this.clients.add(client);
       // A server-side disconnect of the user (decided on any node) ends this socket too.
       if (principal) stopDisconnect = this.users.whenDisconnected(principal.name, () => client.close(PlainWsClose.PolicyViolation, 'disconnected'));
+      if (principal) leave = this.presence.enter(room, principal.name);
     });
   }
 
