@@ -51,7 +51,7 @@ COPY --from=build /app/dist ./dist
 RUN mkdir -p data && chown node:node data
 USER node
 EXPOSE 8080
-# Ready = database and broker relay reachable (CONTRACT.md, Operations: /health answers as /health/ready
+# Ready = database and broker relay reachable (docs/http.md, Operations: /health answers as /health/ready
 # does); the proxy's checks read the same endpoint.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/health`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]

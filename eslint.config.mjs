@@ -1,5 +1,5 @@
 // Lint: typescript-eslint's recommended rules, plus the one architectural rule that matters most:
-// imports between libs flow one way, down the layer list (ARCHITECTURE.md), never back up.
+// imports between libs flow one way, down the layer list (docs/architecture.md), never back up.
 import tseslint from 'typescript-eslint';
 
 // Layers, lowest first: a lib may import only the ones before it. `stomp` is the reusable broker

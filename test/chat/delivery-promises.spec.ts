@@ -1,4 +1,4 @@
-// #3: CONTRACT.md's delivery promises through real STOMP sessions on a real SQLite file.
+// #3: the delivery promises (docs/destinations.md) through real STOMP sessions on a real SQLite file.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -57,7 +57,7 @@ describe('JWT identity', () => {
     a.send(f('SEND', { destination: `/app/rooms/${room}`, receipt: 'm' }, JSON.stringify({ from: 'bob', text: 'who am i' })));
     const m = await a.command('MESSAGE');
     assert.equal(JSON.parse(m.body.toString()).from, 'alice');
-    // Reads need a token too (CONTRACT.md, Identity: every door, #10).
+    // Reads need a token too (docs/identity.md: every door, #10).
     const stored = await (await fetch(`${server.url}/api/rooms/${room}/messages`, { headers: { authorization: `Bearer ${token}` } })).json();
     assert.equal(stored[0].from, 'alice');
     a.close();

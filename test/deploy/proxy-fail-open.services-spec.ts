@@ -28,7 +28,7 @@ describe('the proxy when no node is ready: it fails open to the live nodes', () 
   });
 
   test('with the relay cut from both nodes, pages, history and posts are still served through the proxy', async (t) => {
-    // The fail-open servers track /health/live (CONTRACT.md, Operations); until the nodes serve it the
+    // The fail-open servers track /health/live (docs/http.md, Operations); until the nodes serve it the
     // proxy has no fail-open tier, which is the behaviour this test refutes.
     if ((await fetch(`${topology.nodes['chat-1'].url}/health/live`)).status === 404) {
       t.skip('the nodes do not serve /health/live yet (#12 item 2)');

@@ -4,6 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import Ajv from 'ajv';
+import { postJson, request } from '../http/http-client';
 import { startServer, type RunningServer } from '../support/server';
 
 let server: RunningServer;
@@ -16,9 +17,14 @@ after(async () => {
 
 type Doc = Record<string, any>;
 
+/** One GET on a connection of its own: a kept-alive one the server is closing (idle for 5 s) could be picked. */
+async function get(path: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
+  return request(new URL(path, `${server.url}/api/docs`).href);
+}
+
 async function getJson(path: string): Promise<{ status: number; type: string; doc: Doc }> {
-  const res = await fetch(`${server.url}${path}`);
-  return { status: res.status, type: res.headers.get('content-type') ?? '', doc: (await res.json()) as Doc };
+  const res = await get(path);
+  return { status: res.status, type: String(res.headers['content-type'] ?? ''), doc: JSON.parse(res.text) as Doc };
 }
 
 /** Every `$ref` of a document, so that each can be checked to point somewhere. */
@@ -63,18 +69,14 @@ describe('#11 GET /api/openapi.json', () => {
     assert.ok(post.responses['400'] && post.responses['413'] && post.responses['415'] && post.responses['429']);
     assert.deepEqual(post.security, [{ bearer: [] }, { access_token: [] }]);
     const schema = doc.components.schemas[post.responses['201'].content['application/json'].schema.$ref.split('/').pop()];
-    const res = await fetch(`${server.url}/api/rooms/docs/messages`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: 'ada', text: 'hello' }),
-    });
+    const res = await postJson(`${server.url}/api/rooms/docs/messages`, { from: 'ada', text: 'hello' });
     assert.equal(res.status, 201);
-    const stored = (await res.json()) as Record<string, unknown>;
+    const stored = res.json() as Record<string, unknown>;
     assert.deepEqual(Object.keys(stored).sort(), [...schema.required].sort());
     assert.equal(typeof stored.id, schema.properties.id.type === 'integer' ? 'number' : 'unexpected');
-    const bad = await fetch(`${server.url}/api/rooms/docs/messages`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: 'ada', text: '' }),
-    });
+    const bad = await postJson(`${server.url}/api/rooms/docs/messages`, { from: 'ada', text: '' });
     assert.equal(bad.status, 400);
-    assert.deepEqual(Object.keys((await bad.json()) as object).sort(), [...doc.components.schemas.ErrorBody.required].sort());
+    assert.deepEqual(Object.keys(bad.json() as object).sort(), [...doc.components.schemas.ErrorBody.required].sort());
   });
 });
 
@@ -113,23 +115,21 @@ describe('#11 GET /api/asyncapi.json', () => {
 
 describe('#11 GET /api/docs', () => {
   it('serves Swagger UI from this server alone, under its own Content-Security-Policy', async () => {
-    const res = await fetch(`${server.url}/api/docs`);
+    const res = await get('/api/docs');
     assert.equal(res.status, 200);
-    assert.match(res.headers.get('content-type') ?? '', /^text\/html/);
-    const csp = res.headers.get('content-security-policy') ?? '';
+    assert.match(String(res.headers['content-type']), /^text\/html/);
+    const csp = String(res.headers['content-security-policy'] ?? '');
     assert.match(csp, /script-src 'self'(;|$)/, 'no inline or foreign scripts');
     assert.match(csp, /connect-src 'self'/);
-    const html = await res.text();
+    const html = res.text;
     const assets = [...html.matchAll(/(?:src|href)=["']([^"']+)["']/g)].map((m) => m[1]!);
     assert.ok(assets.some((a) => a.endsWith('swagger-ui-bundle.js')), 'the Swagger UI bundle');
     for (const asset of assets) {
       assert.doesNotMatch(asset, /^(https?:)?\/\//, `${asset} would come from elsewhere`);
-      const loaded = await fetch(new URL(asset, `${server.url}/api/docs`));
-      assert.equal(loaded.status, 200, asset);
-      await loaded.arrayBuffer();
+      assert.equal((await get(asset)).status, 200, asset);
     }
     // The page's own script holds both sides: the REST document and the STOMP table.
-    const init = await (await fetch(`${server.url}/api/docs/swagger-ui-init.js`)).text();
+    const init = (await get('/api/docs/swagger-ui-init.js')).text;
     assert.match(init, /\/api\/rooms\/\{room\}\/messages/);
     assert.match(init, /\/app\/rooms\/\{room\}\/history/);
     assert.match(init, /"validatorUrl": null/);

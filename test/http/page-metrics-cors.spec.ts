@@ -1,6 +1,6 @@
 // #10 item 9: the page at / sends a Content-Security-Policy that forbids framing by others, source maps
 // are not served, /metrics needs METRICS_TOKEN when set; and CORS for admitted origins on REST, SSE and
-// long polling (CONTRACT.md, Operations).
+// long polling (docs/http.md, Origins and CORS).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, type RunningServer } from '../support/server';
@@ -46,7 +46,7 @@ describe('#10 METRICS_TOKEN', () => {
   });
 });
 
-describe('CORS for admitted origins (CONTRACT.md Operations)', () => {
+describe('CORS for admitted origins (docs/http.md)', () => {
   const doors = ['/api/rooms', '/api/rooms/c/messages', '/api/rooms/c/poll?timeout=0', '/sse/rooms/c'];
 
   it('answers a listed origin with its own origin and credentials on REST, long polling and SSE', async () => {

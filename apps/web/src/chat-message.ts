@@ -1,4 +1,4 @@
-/** A stored chat message as every transport delivers it (CONTRACT.md, "A stored message"). */
+/** A stored chat message as every transport delivers it (docs/destinations.md, "Message shapes"). */
 export interface ChatMessage {
   id: number;
   room: string;

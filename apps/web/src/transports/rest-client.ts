@@ -1,7 +1,7 @@
 import { parseMessages, toChatMessage, type ChatMessage } from '../chat-message';
 import { SendError } from './transport';
 
-/** The REST half of the SSE and long-polling transports (CONTRACT.md, "The same rooms without STOMP"). */
+/** The REST half of the SSE and long-polling transports (docs/http.md). */
 export function roomUrl(base: URL, room: string, suffix: string): URL {
   return new URL(`/api/rooms/${encodeURIComponent(room)}/${suffix}`, base);
 }

@@ -6,7 +6,7 @@ const ROOM_TOPICS = '/topic/rooms/';
 
 /**
  * Chat messages go through `/app` so that they are validated and stored once: a SEND straight to a chat
- * topic (`/topic/messages`, `/topic/rooms/**`) is refused, as CONTRACT's destination table says.
+ * topic (`/topic/messages`, `/topic/rooms/**`) is refused (docs/destinations.md).
  */
 @Injectable()
 @StompInterceptor({ order: 10 })
