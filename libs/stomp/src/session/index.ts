@@ -28,3 +28,4 @@ export { SESSION_METRICS, STOMP_BUILTIN_INTERCEPTORS, StompSessionFactory } from
 export { StompSessionModule } from './stomp-session.module';
 export { StompClientError, clientErrorOf } from './client-error';
 export { STOMP_INTERCEPTOR, StompInterceptor, type StompChannelInterceptor } from './channel-interceptor.port';
+export { TokenBucket } from './token-bucket';

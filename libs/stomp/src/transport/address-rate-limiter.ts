@@ -1,9 +1,5 @@
+import { TokenBucket } from '@app/stomp-session';
 import { addressKey } from './connection-limiter';
-
-interface Bucket {
-  tokens: number;
-  last: number;
-}
 
 /**
  * The chat-message token bucket (RATE_LIMIT_PER_SEC, RATE_LIMIT_BURST; rate 0 = off) for doors that have
@@ -12,7 +8,7 @@ interface Bucket {
  * whenever the table grows past `maxAddresses`; if it is still full, the oldest entry gives way.
  */
 export class AddressRateLimiter {
-  private readonly buckets = new Map<string, Bucket>();
+  private readonly buckets = new Map<string, TokenBucket>();
 
   constructor(
     private readonly ratePerSec: number,
@@ -28,28 +24,21 @@ export class AddressRateLimiter {
   take(address: string | undefined, now = performance.now()): boolean {
     if (!this.enabled) return true;
     const key = addressKey(address);
-    const capacity = Math.max(1, this.burst);
     let bucket = this.buckets.get(key);
     if (!bucket) {
-      if (this.buckets.size >= this.maxAddresses) this.sweep(now, capacity);
-      bucket = { tokens: capacity, last: now };
+      if (this.buckets.size >= this.maxAddresses) this.sweep(now);
+      bucket = new TokenBucket(this.ratePerSec, this.burst, now);
       this.buckets.set(key, bucket);
     }
-    bucket.tokens = Math.min(capacity, bucket.tokens + ((now - bucket.last) / 1000) * this.ratePerSec);
-    bucket.last = now;
-    if (bucket.tokens < 1) return false;
-    bucket.tokens -= 1;
-    return true;
+    return bucket.take(now);
   }
 
   get size(): number {
     return this.buckets.size;
   }
 
-  private sweep(now: number, capacity: number): void {
-    for (const [key, b] of this.buckets) {
-      if (b.tokens + ((now - b.last) / 1000) * this.ratePerSec >= capacity) this.buckets.delete(key);
-    }
+  private sweep(now: number): void {
+    for (const [key, b] of this.buckets) if (b.isFull(now)) this.buckets.delete(key);
     if (this.buckets.size >= this.maxAddresses) {
       const oldest = this.buckets.keys().next();
       if (!oldest.done) this.buckets.delete(oldest.value);

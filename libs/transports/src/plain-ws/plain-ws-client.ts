@@ -2,8 +2,7 @@ import type { WebSocket, RawData } from 'ws';
 import { isChatError, type ChatApi } from '@app/chat';
 import type { BrokerMessage } from '@app/messaging';
 import type { TransportCounters } from '@app/observability';
-import { onPrincipalExpiry, type Principal } from '@app/stomp-session';
-import { TokenBucket } from './token-bucket';
+import { TokenBucket, onPrincipalExpiry, type Principal } from '@app/stomp-session';
 
 /** Close codes of the plain chat socket (RFC 6455 §7.4.1). */
 export const PlainWsClose = {
