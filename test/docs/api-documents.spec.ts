@@ -3,6 +3,8 @@
 // readable, with nothing loaded from elsewhere). The real server on PORT=0, plain HTTP.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Ajv from 'ajv';
 import { postJson, request } from '../http/http-client';
 import { startServer, type RunningServer } from '../support/server';
@@ -16,6 +18,9 @@ after(async () => {
 });
 
 type Doc = Record<string, any>;
+
+const ROOT = join(__dirname, '..', '..', '..');
+const repoFile = (path: string): string => readFileSync(join(ROOT, path), 'utf8');
 
 /** One GET on a connection of its own: a kept-alive one the server is closing (idle for 5 s) could be picked. */
 async function get(path: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
@@ -77,6 +82,27 @@ describe('#11 GET /api/openapi.json', () => {
     const bad = await postJson(`${server.url}/api/rooms/docs/messages`, { from: 'ada', text: '' });
     assert.equal(bad.status, 400);
     assert.deepEqual(Object.keys(bad.json() as object).sort(), [...doc.components.schemas.ErrorBody.required].sort());
+  });
+});
+
+describe('#11 the generated documents and docs/ tell the same story', () => {
+  it('every REST operation has a summary, and every path is in docs/http.md', async () => {
+    const { doc } = await getJson('/api/openapi.json');
+    const http = repoFile('docs/http.md');
+    for (const [path, operations] of Object.entries(doc.paths as Record<string, Record<string, Doc>>)) {
+      for (const [method, op] of Object.entries(operations)) assert.ok(op.summary, `${method.toUpperCase()} ${path} has no summary`);
+      assert.ok(http.includes(`\`${path}`), `docs/http.md does not mention ${path}`);
+    }
+  });
+
+  it('every chat destination the handlers declare is in docs/destinations.md', async () => {
+    const { doc } = await getJson('/api/asyncapi.json');
+    const destinations = repoFile('docs/destinations.md');
+    for (const { address } of Object.values(doc.channels as Record<string, { address: string }>)) {
+      if (address.includes('{destination}')) continue; // the broker's "any /topic/**" channels
+      assert.ok(destinations.includes(`\`${address}\``), `docs/destinations.md does not mention ${address}`);
+    }
+    for (const [id, op] of Object.entries(doc.operations as Record<string, Doc>)) assert.ok(op.summary, `${id} has no summary`);
   });
 });
 

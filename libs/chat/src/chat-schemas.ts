@@ -86,6 +86,49 @@ export const ROOM_SUMMARY_SCHEMA: JsonSchema = {
   },
 };
 
+const AT = { type: 'string', format: 'date-time' };
+
+export const PRESENCE_SNAPSHOT_SCHEMA: JsonSchema = {
+  title: 'PresenceSnapshot',
+  type: 'object',
+  required: ['type', 'room', 'users'],
+  properties: {
+    type: { type: 'string', enum: ['presence'] },
+    room: ROOM,
+    users: {
+      type: 'array',
+      description: 'Users (not sessions) following the room now, on every node and door.',
+      items: { type: 'object', required: ['user', 'since'], properties: { user: { type: 'string' }, since: AT } },
+    },
+  },
+};
+
+/** `/app/rooms/{room}/typing`: an empty body means `{"typing": true}`. */
+export const TYPING_POST_SCHEMA: JsonSchema = {
+  title: 'TypingPost',
+  type: 'object',
+  properties: { typing: { type: 'boolean', default: true } },
+};
+
+/** What `/topic/rooms/{room}/events` carries: everything about a room that is not a message. */
+export const ROOM_EVENT_SCHEMA: JsonSchema = {
+  title: 'RoomEvent',
+  oneOf: [
+    {
+      type: 'object',
+      description: 'A user\'s first connection entered the room, or their last one left it.',
+      required: ['type', 'room', 'user', 'at'],
+      properties: { type: { type: 'string', enum: ['join', 'leave'] }, room: ROOM, user: { type: 'string' }, at: AT },
+    },
+    {
+      type: 'object',
+      description: 'A user started or stopped typing (at most one a second per user and room; it stops by itself 5 s after the last).',
+      required: ['type', 'room', 'user', 'typing', 'at'],
+      properties: { type: { type: 'string', enum: ['typing'] }, room: ROOM, user: { type: 'string' }, typing: { type: 'boolean' }, at: AT },
+    },
+  ],
+};
+
 /** Every refusal of an HTTP door, and of the plain WebSocket. */
 export const ERROR_BODY_SCHEMA: JsonSchema = {
   title: 'ErrorBody',

@@ -56,9 +56,12 @@ export {
   DIRECT_MESSAGE_SCHEMA,
   ERROR_BODY_SCHEMA,
   HISTORY_SCHEMA,
+  PRESENCE_SNAPSHOT_SCHEMA,
+  ROOM_EVENT_SCHEMA,
   ROOM_POST_SCHEMA,
   ROOM_SUMMARY_SCHEMA,
   STORED_MESSAGE_SCHEMA,
+  TYPING_POST_SCHEMA,
 } from './chat-schemas';
 export { RoomPresence, type PresenceSnapshot } from './presence/room-presence';
 export { RoomTyping, TYPING_THROTTLE_MS, TYPING_TIMEOUT_MS } from './presence/room-typing';

@@ -1,4 +1,4 @@
-/** Everything about a room that is not a message travels here (CONTRACT: room events). */
+/** Everything about a room that is not a message travels here (docs/destinations.md: room events). */
 export function roomEventsDestination(room: string): string {
   return `/topic/rooms/${room}/events`;
 }

@@ -15,8 +15,8 @@ import { CHAT_API, type ChatApi } from '../chat-api.port';
 import { ChatError } from '../chat-error';
 import { formatTime, renderStoredMessage, type StoredMessageJson } from '../chat-message.render';
 import {
-  CHAT_FEED_MESSAGE_SCHEMA, CHAT_POST_SCHEMA, DIRECT_MESSAGE_POST_SCHEMA, DIRECT_MESSAGE_SCHEMA, HISTORY_SCHEMA, ROOM_POST_SCHEMA,
-  STORED_MESSAGE_SCHEMA,
+  CHAT_FEED_MESSAGE_SCHEMA, CHAT_POST_SCHEMA, DIRECT_MESSAGE_POST_SCHEMA, DIRECT_MESSAGE_SCHEMA, HISTORY_SCHEMA, PRESENCE_SNAPSHOT_SCHEMA,
+  ROOM_EVENT_SCHEMA, ROOM_POST_SCHEMA, STORED_MESSAGE_SCHEMA, TYPING_POST_SCHEMA,
 } from '../chat-schemas';
 import { ChatService, DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT } from '../chat.service';
 import { messageFields, validatePost, validateRoom } from '../post-message.dto';
@@ -43,12 +43,24 @@ export class ChatController {
 
   /** One reply: the users in the room now, on every node and door. */
   @SubscribeMapping('/rooms/{room}/presence')
+  @AsyncApiOperation({ summary: 'Who is in the room now (users, on every node and door), once, to this subscription only.', reply: PRESENCE_SNAPSHOT_SCHEMA })
+  @AsyncApiPublishes('/topic/rooms/{room}/events', {
+    summary: 'Room events: joins and leaves, typing; never stored.',
+    description: 'A join when a user\'s first connection starts following the room (a STOMP subscription to its topic, an SSE stream, a plain WebSocket), a leave when their last one ends.',
+    payload: ROOM_EVENT_SCHEMA,
+  })
   roomPresence(@DestinationVariable('room') room: string): PresenceSnapshot {
     return this.presence.snapshot(validateRoom(room));
   }
 
   /** `{"typing":true|false}` (empty = true): a room event, never stored, throttled, ending by itself. */
   @MessageMapping('/rooms/{room}/typing')
+  @AsyncApiOperation({
+    summary: 'Say that you are typing (or stopped): a room event on /topic/rooms/{room}/events, never stored.',
+    description: 'Needs a named session (CONNECT login, or a token). An empty body means typing.',
+    payload: TYPING_POST_SCHEMA,
+  })
+  @AsyncApiPublishes('/topic/rooms/{room}/events', { payload: ROOM_EVENT_SCHEMA })
   typing(@DestinationVariable('room') room: string, @Payload() body: string, @Principal() user?: string): void {
     validateRoom(room);
     if (user === undefined) throw new ChatError('invalid-from', 'Typing needs a name: CONNECT with a login or a token.');

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiResponse, ApiSecurity, getSchemaPath } from '@nestjs/swagger';
 import type { ReferenceObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { ERROR_BODY_SCHEMA, ROOM_POST_SCHEMA, ROOM_SUMMARY_SCHEMA, STORED_MESSAGE_SCHEMA } from '@app/chat';
+import { ERROR_BODY_SCHEMA, PRESENCE_SNAPSHOT_SCHEMA, ROOM_POST_SCHEMA, ROOM_SUMMARY_SCHEMA, STORED_MESSAGE_SCHEMA } from '@app/chat';
 
 /**
  * The named schemas the HTTP doors' OpenAPI operations refer to (the chat's shapes, one definition for
@@ -12,6 +12,7 @@ export const OPENAPI_SCHEMAS = {
   RoomSummary: ROOM_SUMMARY_SCHEMA as SchemaObject,
   RoomPost: ROOM_POST_SCHEMA as SchemaObject,
   ErrorBody: ERROR_BODY_SCHEMA as SchemaObject,
+  PresenceSnapshot: PRESENCE_SNAPSHOT_SCHEMA as SchemaObject,
 };
 
 /** The two ways an HTTP door takes a token (security scheme names of the OpenAPI document). */
