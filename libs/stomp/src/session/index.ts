@@ -29,3 +29,4 @@ export { StompSessionModule } from './stomp-session.module';
 export { StompClientError, clientErrorOf } from './client-error';
 export { STOMP_INTERCEPTOR, StompInterceptor, type StompChannelInterceptor } from './channel-interceptor.port';
 export { TokenBucket } from './token-bucket';
+export { CLOSE_GRACE_MS, SendLimit, type SendLimits } from './send-limit';

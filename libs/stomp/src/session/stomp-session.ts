@@ -21,6 +21,7 @@ import { StompEvents, type SessionEventSink } from './session-events';
 import type { SessionLog } from './session-log';
 import { HeartbeatMonitor } from './heartbeat-monitor';
 import { TokenBucket } from './token-bucket';
+import { SendLimit } from './send-limit';
 import { TransactionBuffer } from './transaction-buffer';
 import { isEncodable, messageHeaders } from './message-headers';
 import type { StompChannelInterceptor } from './channel-interceptor.port';
@@ -84,7 +85,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
   private readonly meter: SessionMeter;
   private connectFrame?: StompFrame;
   private readonly hasOutbound: boolean;
-  private blockedSince = 0;
+  private readonly sendLimit: SendLimit;
 
   constructor(
     private readonly connection: Connection,
@@ -99,6 +100,14 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
       () => this.fail('heart-beat timeout', 'No data from the client within the negotiated heart-beat interval.', undefined, 'heartbeat-timeout'),
     );
     this.bucket = new TokenBucket(options.rateLimitPerSec, options.rateLimitBurst);
+    this.sendLimit = new SendLimit(
+      { bufferBytes: options.sendBufferBytes, timeLimitMs: options.sendTimeLimitMs },
+      () => connection.bufferedBytes,
+      () => {
+        this.meter.slowConsumer();
+        this.close(CloseCode.SlowConsumer, 'slow consumer', 'slow-consumer');
+      },
+    );
     this.transactions = new TransactionBuffer({
       maxTransactions: options.maxTransactions, maxFrames: options.maxTransactionFrames, maxBytes: options.maxTransactionBytes,
     });
@@ -521,22 +530,12 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
   }
 
   private writeRaw(bytes: Buffer, binary: boolean): void {
-    if (this.state === 'closed') return;
-    const buffered = this.connection.bufferedBytes;
-    if (buffered > 0) {
-      const now = performance.now();
-      if (this.blockedSince === 0) this.blockedSince = now;
-      if (buffered > this.options.sendBufferBytes || now - this.blockedSince > this.options.sendTimeLimitMs) {
-        this.meter.slowConsumer();
-        return this.close(CloseCode.SlowConsumer, 'slow consumer', 'slow-consumer');
-      }
-    } else {
-      this.blockedSince = 0;
-    }
+    if (this.state === 'closed' || this.sendLimit.isDropped) return;
     this.connection.send(bytes, binary);
     if (this.deps.log.frames) this.deps.log.frameOut(this, bytes);
     this.heartbeat.sent();
     this.meter.frameOut();
+    this.sendLimit.written();
   }
 
   // ---- endings ----------------------------------------------------------------------------------
@@ -583,6 +582,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     clearTimeout(this.connectTimer);
     this.cancelExpiry();
     this.heartbeat.stop();
+    this.sendLimit.stop();
     for (const record of this.subscriptions.values()) {
       record.stop?.();
       this.meter.unsubscribed();

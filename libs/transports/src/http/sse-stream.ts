@@ -1,14 +1,10 @@
 import type { ServerResponse } from 'node:http';
 import type { BrokerMessage } from '@app/messaging';
 import type { TransportCounters } from '@app/observability';
+import { SendLimit, type SendLimits } from '@app/stomp-session';
 import { sseEvent, SSE_HEARTBEAT } from './sse-encoding';
 
-export interface SendLimits {
-  /** Unsent bytes above which a blocked client is dropped (SEND_BUFFER_BYTES). */
-  bufferBytes: number;
-  /** How long a write may stay blocked before the client is dropped (SEND_TIME_LIMIT_MS). */
-  timeLimitMs: number;
-}
+export type { SendLimits };
 
 /**
  * One open event stream. Headers go out lazily on the first write, so a handler can still refuse the
@@ -18,16 +14,17 @@ export interface SendLimits {
 export class SseStream {
   private started = false;
   private closed = false;
-  private blockedTimer: NodeJS.Timeout | undefined;
+  private readonly sendLimit: SendLimit;
   private stopFollow: (() => void) | undefined;
 
   constructor(
     private readonly res: ServerResponse,
     private readonly retryMs: number,
-    private readonly limits: SendLimits,
+    limits: SendLimits,
     private readonly counters: TransportCounters,
     private readonly onClosed: (stream: SseStream) => void,
   ) {
+    this.sendLimit = new SendLimit(limits, () => res.writableLength, () => this.cutOff());
     res.on('close', () => this.dispose());
   }
 
@@ -75,16 +72,10 @@ export class SseStream {
 
   private write(chunk: Buffer): void {
     if (!this.started) this.start();
+    if (this.sendLimit.isDropped) return;
     this.counters.framesOut++;
-    if (this.res.write(chunk)) return;
-    if (this.res.writableLength > this.limits.bufferBytes) return this.cutOff();
-    if (this.blockedTimer === undefined) {
-      this.blockedTimer = setTimeout(() => this.cutOff(), this.limits.timeLimitMs);
-      this.res.once('drain', () => {
-        clearTimeout(this.blockedTimer);
-        this.blockedTimer = undefined;
-      });
-    }
+    this.res.write(chunk);
+    this.sendLimit.written();
   }
 
   private cutOff(): void {
@@ -97,7 +88,7 @@ export class SseStream {
   private dispose(): void {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.blockedTimer);
+    this.sendLimit.stop();
     this.stopFollow?.();
     this.stopFollow = undefined;
     this.onClosed(this);

@@ -2,28 +2,18 @@ import type { WebSocket, RawData } from 'ws';
 import { isChatError, type ChatApi } from '@app/chat';
 import type { BrokerMessage } from '@app/messaging';
 import type { TransportCounters } from '@app/observability';
-import { TokenBucket, onPrincipalExpiry, type Principal } from '@app/stomp-session';
+import { CLOSE_GRACE_MS, CloseCode, SendLimit, TokenBucket, onPrincipalExpiry, type Principal, type SendLimits } from '@app/stomp-session';
 
-/** Close codes of the plain chat socket (RFC 6455 §7.4.1). */
-export const PlainWsClose = {
-  GoingAway: 1001,
-  /** The token the socket was opened with has expired. */
-  PolicyViolation: 1008,
-  /** The client read too slowly (1013: try again later). */
-  SlowConsumer: 1013,
-} as const;
+/** Close codes of the plain chat socket: the library's one catalogue (RFC 6455 §7.4.1). */
+export const PlainWsClose = CloseCode;
 
-export interface PlainWsLimits {
-  /** Unsent bytes above which the client is dropped (SEND_BUFFER_BYTES). */
-  bufferBytes: number;
-  /** How long a frame may wait unsent before the client is dropped (SEND_TIME_LIMIT_MS). */
-  timeLimitMs: number;
+const TEXT = { binary: false } as const;
+
+export interface PlainWsLimits extends SendLimits {
   ratePerSec: number;
   burst: number;
 }
 
-/** After the close frame, how long a client that reads nothing gets before the socket is cut. */
-const CLOSE_GRACE_MS = 1_000;
 
 /**
  * One socket on `/ws/chat`: text frames `{from, text}` are posted to its room, every message of the
@@ -31,16 +21,11 @@ const CLOSE_GRACE_MS = 1_000;
  * which stays open. Sends are bounded in bytes and in time: a client that stops reading is dropped.
  */
 export class PlainWsClient {
-  /** Send times of frames not yet flushed to the kernel, oldest first (ws calls back in order). */
-  private readonly unflushed: number[] = [];
   private readonly bucket: TokenBucket;
+  private readonly sendLimit: SendLimit;
   private stopFollow: (() => void) | undefined;
-  private deadline: NodeJS.Timeout | undefined;
   private readonly cancelExpiry: () => void;
   private closed = false;
-  private readonly onFlushed = (): void => {
-    this.unflushed.shift();
-  };
 
   constructor(
     private readonly ws: WebSocket,
@@ -52,6 +37,10 @@ export class PlainWsClient {
     private readonly onClosed: (client: PlainWsClient) => void,
   ) {
     this.bucket = new TokenBucket(limits.ratePerSec, limits.burst);
+    this.sendLimit = new SendLimit(limits, () => ws.bufferedAmount, () => {
+      this.counters.slowConsumerDisconnects++;
+      this.close(CloseCode.SlowConsumer, 'slow consumer');
+    });
     ws.on('message', (data, isBinary) => this.receive(data, isBinary));
     ws.on('close', () => this.dispose());
     ws.on('error', () => this.dispose());
@@ -74,28 +63,10 @@ export class PlainWsClient {
   }
 
   private send(data: Buffer | string): void {
-    if (this.ws.bufferedAmount > this.limits.bufferBytes) return this.dropSlow();
+    if (this.sendLimit.isDropped) return;
     this.counters.framesOut++;
-    this.unflushed.push(performance.now());
-    this.ws.send(data, { binary: false }, this.onFlushed);
-    if (this.deadline === undefined) this.armDeadline(this.limits.timeLimitMs);
-  }
-
-  /** One timer per client while frames are pending, re-armed to the oldest one's deadline. */
-  private armDeadline(ms: number): void {
-    this.deadline = setTimeout(() => {
-      this.deadline = undefined;
-      if (this.closed || this.unflushed.length === 0) return;
-      const waited = performance.now() - this.unflushed[0];
-      if (waited >= this.limits.timeLimitMs) return this.dropSlow();
-      this.armDeadline(this.limits.timeLimitMs - waited);
-    }, ms);
-  }
-
-  private dropSlow(): void {
-    if (this.closed) return;
-    this.counters.slowConsumerDisconnects++;
-    this.close(PlainWsClose.SlowConsumer, 'slow consumer');
+    this.ws.send(data, TEXT);
+    this.sendLimit.written();
   }
 
   private receive(data: RawData, isBinary: boolean): void {
@@ -132,7 +103,7 @@ export class PlainWsClient {
   private dispose(): void {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.deadline);
+    this.sendLimit.stop();
     this.cancelExpiry?.();
     this.stopFollow?.();
     this.stopFollow = undefined;

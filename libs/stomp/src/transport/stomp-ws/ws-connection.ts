@@ -1,8 +1,5 @@
 import type { WebSocket } from 'ws';
-import type { Connection } from '@app/stomp-session';
-
-/** How long a closing socket may take to finish its handshake before it is cut (a slow reader never will). */
-const CLOSE_GRACE_MS = 2_000;
+import { CLOSE_GRACE_MS, type Connection } from '@app/stomp-session';
 
 // Shared option objects: no allocation per frame on the fan-out path.
 const BINARY = { binary: true } as const;

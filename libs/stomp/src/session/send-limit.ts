@@ -1,0 +1,84 @@
+/** SEND_BUFFER_BYTES and SEND_TIME_LIMIT_MS: what a client may leave unread before it is dropped. */
+export interface SendLimits {
+  /** Unsent bytes above which the client is dropped. */
+  bufferBytes: number;
+  /** How long unsent bytes may wait (the queue stays non-empty) before the client is dropped. */
+  timeLimitMs: number;
+}
+
+/**
+ * The one slow-consumer rule of every door (Spring's ConcurrentWebSocketSessionDecorator, Centrifuge's
+ * write queue): a client is dropped when its unsent bytes pass `bufferBytes`, or when its queue has not
+ * been empty for `timeLimitMs`. The door calls `written()` after each write; a timer runs only while
+ * something is waiting, so an idle or keeping-up client costs nothing, and a client that stops reading
+ * after its last message is still dropped on time.
+ */
+export class SendLimit {
+  private blockedSince = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private dropped = false;
+
+  constructor(
+    private readonly limits: SendLimits,
+    /** The door's count of accepted but unsent bytes (ws bufferedAmount, a response's writableLength...). */
+    private readonly buffered: () => number,
+    /** Called once, when the client is too slow: the door counts it and closes the connection. */
+    private readonly onSlow: () => void,
+  ) {}
+
+  /** True once the client has been found too slow; the door should write no more. */
+  get isDropped(): boolean {
+    return this.dropped;
+  }
+
+  /** After a write: judge the queue as it is now. */
+  written(): void {
+    if (this.dropped) return;
+    const pending = this.buffered();
+    // The hot path: a client that keeps up has nothing pending and no timer to clear.
+    if (pending === 0) return this.blockedSince === 0 ? undefined : this.clear();
+    if (pending > this.limits.bufferBytes) return this.drop();
+    const now = performance.now();
+    if (this.blockedSince === 0) {
+      this.blockedSince = now;
+      this.arm(this.limits.timeLimitMs);
+    } else if (now - this.blockedSince > this.limits.timeLimitMs) {
+      this.drop();
+    }
+  }
+
+  /** The connection is gone: no timer may outlive it. */
+  stop(): void {
+    this.clear();
+    this.dropped = true;
+  }
+
+  private arm(ms: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.dropped) return;
+      if (this.buffered() === 0) return this.clear();
+      const waited = performance.now() - this.blockedSince;
+      if (waited >= this.limits.timeLimitMs) return this.drop();
+      this.arm(this.limits.timeLimitMs - waited);
+    }, Math.max(1, ms));
+    this.timer.unref();
+  }
+
+  private clear(): void {
+    this.blockedSince = 0;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private drop(): void {
+    if (this.dropped) return;
+    this.clear();
+    this.dropped = true;
+    this.onSlow();
+  }
+}
+
+/** How long a closing WebSocket may take to finish its close handshake before it is cut (every door). */
+export const CLOSE_GRACE_MS = 2_000;
