@@ -1,9 +1,10 @@
-// #10 items 1, 5 and 10 (negotiation): one pipelined message that ended the process, on every door that
+// #10 items 1, 5 and 10 (negotiation, SockJS websockets): one pipelined message that ended the process, on every door that
 // carries STOMP, anonymous and signed in; heart-beat intervals no timer can hold; CONNECT without
 // accept-version. Each test checks the process is still alive and still answers another client.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import jwt from 'jsonwebtoken';
+import WebSocket from 'ws';
 import { RawStomp, frameText as f } from '../support/raw-stomp';
 import { startServer, type RunningServer } from '../support/server';
 import { http } from './hardening-client';
@@ -109,5 +110,33 @@ describe('#10 transactions answer each receipt once', () => {
     await c.next((x) => x.command === 'RECEIPT' && x.headers.get('receipt-id') === 'last');
     assert.equal(c.frames.filter((x) => x.headers.get('receipt-id') === 'in-tx').length, 1);
     c.close();
+  });
+});
+
+describe('#10 conformance: a STOMP protocol fault on the SockJS websockets ends the socket, as on /chat', () => {
+  it('raw /chat/websocket: the ERROR frame, then the socket closes with 1002', async () => {
+    const c = await RawStomp.open(`${anonymous.wsUrl}/chat/websocket`, []);
+    await c.connect({ 'heart-beat': '0,0' });
+    c.send('BOGUS\n\n\0');
+    const error = await c.expectErrorAndClose();
+    assert.match(error.headers.get('message') ?? '', /BOGUS/);
+    assert.equal(c.closeCode, 1002);
+    await stillAnswers(anonymous);
+  });
+
+  it('/chat/<server>/<session>/websocket: the ERROR frame, the close frame, then the socket closes', async () => {
+    const ws = new WebSocket(`${anonymous.wsUrl}/chat/000/fault${Date.now().toString(36)}/websocket`);
+    const frames: string[] = [];
+    const closed = new Promise<number>((resolve) => ws.once('close', resolve));
+    ws.on('message', (data: Buffer) => {
+      const text = data.toString('utf8');
+      frames.push(text);
+      if (text === 'o') ws.send(JSON.stringify(['CONNECT\naccept-version:1.2\nhost:x\nheart-beat:0,0\n\n\0']));
+      if (text.startsWith('a["CONNECTED')) ws.send(JSON.stringify(['BOGUS\n\n\0']));
+    });
+    const code = await Promise.race([closed, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`not closed; got ${frames.join(' | ')}`)), 5_000))]);
+    assert.equal(code, 1000, 'SockJS carries the code in its close frame');
+    assert.match(frames.at(-2) ?? '', /^a\["ERROR\\nmessage:Unknown or unexpected command/);
+    assert.match(frames.at(-1) ?? '', /^c\[1002,/);
   });
 });

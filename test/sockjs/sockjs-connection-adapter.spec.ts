@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
+import WebSocket from 'ws';
 import { raw, sessionPath, startSockJs, stream, type SockJsTestServer } from './sockjs-test-server';
 
 describe('SockJS Connection adapter: what is unsent, and bounding it', () => {
@@ -134,9 +136,19 @@ describe('SockJS Connection adapter: what is unsent, and bounding it', () => {
     const path = sessionPath();
     await raw(s.port, `${path}/xhr`, { method: 'POST' });
     const { connection } = s.endpoint.sessions.at(-1)!;
-    const inner = (connection as unknown as { conn: { _session: { send_buffer: unknown; recv: unknown } } }).conn;
+    const inner = (connection as unknown as { conn: { _session: { send_buffer: unknown; recv: unknown; session_id: unknown } } }).conn;
     assert.ok(Array.isArray(inner._session.send_buffer), 'Session.send_buffer is an array');
     assert.ok('recv' in inner._session, 'Session.recv exists');
+    assert.match(String(inner._session.session_id), /^k[A-Za-z0-9_-]{16}$/, 'Session.session_id is the key the transport gave it');
     connection.close();
+
+    const n = s.endpoint.sessions.length + 1;
+    const ws = new WebSocket(`ws://127.0.0.1:${s.port}/chat/websocket`);
+    await once(ws, 'open');
+    const rawSession = await s.endpoint.session(n);
+    const receiver = (rawSession.connection as unknown as { conn: { _session: { ws?: { _driver?: { close?: unknown } } } } }).conn._session;
+    assert.equal(typeof receiver.ws?._driver?.close, 'function', 'the raw websocket session holds faye\'s driver');
+    ws.close();
+    await rawSession.whenClosed();
   });
 });

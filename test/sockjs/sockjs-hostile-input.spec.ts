@@ -90,14 +90,44 @@ describe('SockJS hostile input', () => {
     assert.equal(res.status, 404);
   });
 
-  it('htmlfile callbacks that are not plain dotted names: 400, no page written', async () => {
-    for (const c of ['%3Cscript%3E', 'a%5Bb%5D', 'x%3Dalert(1)', 'a%3Cb', 'x'.repeat(33), '']) {
-      const res = await raw(s.port, `${sessionPath()}/htmlfile?c=${c}`);
-      assert.equal(res.status, 400, `c=${c}`);
-      assert.equal((JSON.parse(res.body) as { error: string }).error, 'bad-callback');
+  it('#10 htmlfile and jsonp without a usable callback: 500 with sockjs-protocol\'s text, no page written', async () => {
+    const jsonp = await startSockJs({ allowedOrigins: '*' });
+    try {
+      for (const [server, transport] of [[s, 'htmlfile'], [jsonp, 'jsonp']] as const) {
+        for (const query of ['', '?c=', '?callback=', '?d=x']) {
+          const res = await raw(server.port, `${sessionPath()}/${transport}${query}`);
+          assert.equal(res.status, 500, `${transport}${query}`);
+          assert.equal(res.body, '"callback" parameter required', `${transport}${query}`);
+        }
+        for (const c of ['%3Cscript%3E', 'a%5Bb%5D', 'x%3Dalert(1)', 'a%3Cb', 'x'.repeat(33), 'a&c=b']) {
+          const res = await raw(server.port, `${sessionPath()}/${transport}?c=${c}`);
+          assert.equal(res.status, 500, `${transport} c=${c}`);
+          assert.equal(res.body, 'invalid "callback" parameter', `${transport} c=${c}`);
+          assert.doesNotMatch(res.body, /<script|\/\*\*\//);
+        }
+      }
+      assert.equal(jsonp.endpoint.sessions.length, 0, 'no session was opened');
+    } finally {
+      await jsonp.stop();
     }
-    assert.equal((await raw(s.port, `${sessionPath()}/htmlfile`)).status, 400, 'missing callback');
-    assert.equal((await raw(s.port, `${sessionPath()}/htmlfile?c=a&c=b`)).status, 400, 'repeated callback');
+  });
+
+  it('#10 a POST (or any method but GET) to a websocket URL: 405 Allow: GET, as plain HTTP and as an upgrade', async () => {
+    for (const url of ['/chat/websocket', `${sessionPath()}/websocket`]) {
+      for (const method of ['POST', 'PUT']) {
+        const res = await raw(s.port, url, { method, body: '["x"]' });
+        assert.equal(res.status, 405, `${method} ${url}`);
+        assert.equal(res.headers.allow, 'GET');
+        assert.equal(res.body, '');
+      }
+      const upgrade = await rawSocket(
+        s.port,
+        `POST ${url} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nContent-Length: 0\r\n\r\n',
+      );
+      assert.match(upgrade, /^HTTP\/1\.1 405 [^]*\r\nAllow: GET\r\n/, url);
+    }
+    assert.deepEqual(s.errors, []);
   });
 
   it('jsonp-polling is refused unless ALLOWED_ORIGINS=*: 403 on jsonp and jsonp_send', async () => {

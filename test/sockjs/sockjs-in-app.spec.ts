@@ -26,7 +26,8 @@ describe('SockJS inside the app, ALLOWED_ORIGINS=*', () => {
     const path = sessionPath();
     assert.equal((await raw(server.port, `${path}/jsonp?c=_jp.x1`)).body, '/**/_jp.x1("o");\r\n');
     const bad = await raw(server.port, `${sessionPath()}/jsonp?c=a%3Cb`);
-    assert.equal(bad.status, 400);
+    assert.equal(bad.status, 500);
+    assert.equal(bad.body, 'invalid "callback" parameter');
     const page = await stream(server.port, `${sessionPath()}/htmlfile?c=_jp.h1`);
     await page.until((b) => b.includes('p("o")'));
     assert.ok(page.body.includes('var c = parent._jp.h1;'));

@@ -132,6 +132,8 @@ export interface RawRequest {
   body?: string | Buffer;
   /** Send the body with chunked encoding (no Content-Length). */
   chunked?: boolean;
+  /** Source address of the TCP connection (127.x.y.z: another host, as far as the server can tell). */
+  from?: string;
 }
 
 /** One HTTP request with node:http, nothing added: what a SockJS client or an attacker would send. */
@@ -144,7 +146,7 @@ export async function raw(port: number, path: string, init: RawRequest = {}): Pr
 
 function send(port: number, path: string, init: RawRequest): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: init.method ?? 'GET', headers: init.headers, agent: false });
+    const req = request({ host: '127.0.0.1', port, path, method: init.method ?? 'GET', headers: init.headers, agent: false, localAddress: init.from });
     req.on('response', resolve);
     req.on('error', reject);
     if (init.chunked) req.setHeader('Transfer-Encoding', 'chunked');

@@ -98,6 +98,22 @@ describe('SockJS over WebSocket', () => {
     assert.equal(session.closedCount, 1);
   });
 
+  it('#10 raw /chat/websocket: a close from the server reaches the socket with its code, 1002 and 1011 included', async () => {
+    for (const [code, reason] of [[1002, 'Unknown command'], [1011, 'Server error'], [1013, 'Send buffer overflow'], [1000, 'bye'], [4001, 'app']] as const) {
+      const n = s.endpoint.sessions.length + 1;
+      const { ws } = await open(`${base}/chat/websocket`);
+      const session = await s.endpoint.session(n);
+      const closed = once(ws, 'close') as Promise<[number, Buffer]>;
+      session.connection.close(code, reason);
+      const [gotCode, gotReason] = await Promise.race([closed, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${code}: not closed`)), 5_000))]);
+      assert.equal(gotCode, code);
+      assert.equal(gotReason.toString(), reason);
+      await session.whenClosed();
+      assert.equal(session.closedCount, 1);
+    }
+    assert.deepEqual(s.errors, []);
+  });
+
   it('the own origin may upgrade, a foreign one gets 403', async () => {
     const own = await open(`${base}${sessionPath()}/websocket`, `http://127.0.0.1:${s.port}`);
     assert.equal(await own.inbox.next(), 'o');

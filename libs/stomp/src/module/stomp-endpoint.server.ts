@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { STOMP_ENDPOINT, StompSessionFactory, type StompEndpoint } from '@app/stomp-session';
-import { SockJsTransport, StompWebSocketTransport, UpgradeRouter } from '@app/stomp-transport';
+import { SockJsTransport, StompWebSocketTransport, UpgradeRouter, type ClientPolicy } from '@app/stomp-transport';
 import { STOMP_BROKER_OPTIONS, type ResolvedStompBrokerOptions } from './stomp-broker.options';
 
 export const STOMP_ENDPOINT_ATTACH = Symbol('StompEndpointAttach');
@@ -49,6 +49,14 @@ export class StompEndpointServer implements OnModuleInit, BeforeApplicationShutd
       this.sockjs.push(sockjs);
       this.router.fallback((req, socket, head) => sockjs.handleUpgrade(req, socket, head));
     }
+  }
+
+  /**
+   * Who a request comes from and how many SockJS sessions one client may hold open (the application's
+   * per-address cap); without it, the socket's peer and no cap.
+   */
+  useClientPolicy(policy: ClientPolicy): void {
+    for (const s of this.sockjs) s.useClientPolicy(policy);
   }
 
   /** Takes the server's upgrades and returns the HTTP hook SockJS answers its URLs through (before any route). */

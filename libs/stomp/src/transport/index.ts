@@ -5,3 +5,4 @@ export { SockJsTransport, SockJsConnectionAdapter, SOCKJS_CLOSE, type SockJsTran
 export { isOriginAllowed, requestOriginAllowed, type AllowedOrigins } from './origin-policy';
 export { ConnectionLimiter, addressKey } from './connection-limiter';
 export { AddressRateLimiter } from './address-rate-limiter';
+export { OPEN_CLIENT_POLICY, type ClientPolicy } from './client-policy';

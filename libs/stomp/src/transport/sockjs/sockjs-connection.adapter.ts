@@ -1,5 +1,5 @@
 import { CloseCode, type Connection, type SessionHandle } from '@app/stomp-session';
-import type { SockJsConnection } from './sockjs-internals';
+import { closeRawWebSocket, webSocketApiMaySend, type SockJsConnection } from './sockjs-internals';
 
 /**
  * Close codes this transport sends in SockJS close frames (`c[code,"reason"]`): the session's
@@ -85,7 +85,9 @@ export class SockJsConnectionAdapter implements Connection {
 
   close(code = 1000, reason = 'Normal closure'): void {
     this.stopQueueTimer();
-    this.conn.close(code, reason);
+    // The other transports carry the code in sockjs' close frame; the raw websocket has only its own.
+    if (this.conn.protocol === 'websocket-raw' && !webSocketApiMaySend(code)) closeRawWebSocket(this.conn, code, reason);
+    else this.conn.close(code, reason);
   }
 
   private deliver(message: unknown): void {

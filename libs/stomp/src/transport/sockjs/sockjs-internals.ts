@@ -7,7 +7,9 @@ import type { Duplex } from 'node:stream';
  * installHandlers(), which rewires the HTTP server's 'request' and 'upgrade' listeners and so would
  * take the upgrade event away from the upgrade router; listener().getHandler() is the same handler
  * without the rewiring. The session internals (`_session.send_buffer`, `_session.recv`) are read
- * to measure what a client has not taken yet: sockjs exposes no such count. The package is pinned
+ * to measure what a client has not taken yet: sockjs exposes no such count. Its session table is read
+ * (Session.bySessionId) to learn whether a request opened a session, and the raw websocket's faye
+ * driver closes with the codes faye's browser-like API refuses. The package is pinned
  * (package-lock), and test/sockjs/sockjs-connection-adapter.spec.ts fails if these shapes change.
  */
 
@@ -31,10 +33,14 @@ export interface SockJsReceiver {
 }
 
 export interface SockJsSession {
+  /** The key of the session in sockjs' table; absent on the websocket transports, which have none. */
+  readonly session_id?: string | null;
   /** Messages accepted by send() that wait for the client's next request (polling transports). */
   send_buffer?: string[];
   readonly recv?: SockJsReceiver | null;
   readonly readyState: number;
+  /** On the raw websocket (`/websocket`) the session is the receiver: faye-websocket's API object. */
+  readonly ws?: { readonly _driver?: { close(reason: string, code: number): boolean } } | null;
 }
 
 export interface SockJsServerOptions {
@@ -42,7 +48,8 @@ export interface SockJsServerOptions {
   sockjs_url: string;
   response_limit: number;
   websocket: boolean;
-  jsessionid: boolean;
+  /** false, or what sets the JSESSIONID cookie (sockjs then also reports `cookie_needed: true`). */
+  jsessionid: false | ((req: IncomingMessage & { cookies: Record<string, string> }, res: ServerResponse) => void);
   heartbeat_delay: number;
   disconnect_delay: number;
   disable_cors?: boolean;
@@ -63,9 +70,30 @@ interface SockJsModule {
 }
 
 const sockjs = require('sockjs') as SockJsModule;
+const sessions = (require('sockjs/lib/transport') as { Session: { bySessionId(id: string): unknown } }).Session;
 
 export function createSockJsServer(options: SockJsServerOptions): SockJsServer {
   return sockjs.createServer(options);
+}
+
+/** True while sockjs' session table holds `key` (from the request that opened it until it timed out). */
+export function sockJsSessionExists(key: string): boolean {
+  return sessions.bySessionId(key) !== null;
+}
+
+/** The codes faye-websocket's API (like a browser's WebSocket.close) lets a server send. */
+export function webSocketApiMaySend(code: number): boolean {
+  return code === 1000 || (code >= 3000 && code <= 4999);
+}
+
+/**
+ * Closes the raw websocket `conn` with any code, 1002 or 1011 included (as STOMP over ws does): the
+ * close frame goes out through faye's driver, then the API's own close (with 1000, which it accepts
+ * and which the driver, already closing, does not send) arms its close timeout and ends the session.
+ */
+export function closeRawWebSocket(conn: SockJsConnection, code: number, reason: string): void {
+  conn._session?.ws?._driver?.close(reason, code);
+  conn.close(1000, reason);
 }
 
 /** sockjs' readyState values (Transport.CONNECTING ... CLOSED). */

@@ -16,6 +16,17 @@ export function callbackOf(search: URLSearchParams): string | undefined {
   return CALLBACK.test(values[0]) ? values[0] : undefined;
 }
 
+/**
+ * What sockjs-protocol (and Spring) answer, with a 500, to a JSONP or htmlfile request whose callback
+ * callbackOf() does not accept; undefined when it does. An empty one counts as missing, as in Spring.
+ */
+export function callbackRefusal(search: URLSearchParams): string | undefined {
+  if (callbackOf(search) !== undefined) return undefined;
+  const values = search.has('c') ? search.getAll('c') : search.getAll('callback');
+  const missing = values.length === 0 || (values.length === 1 && values[0] === '');
+  return missing ? '"callback" parameter required' : 'invalid "callback" parameter';
+}
+
 /** Path segments sockjs accepts for server and session ids (its dispatcher uses `[^/.]+`). */
 const SEGMENT = '[^/.]+';
 
@@ -25,7 +36,7 @@ export type SockJsRoute =
   | { kind: 'client-script' }
   | { kind: 'iframe' }
   | { kind: 'raw-websocket' }
-  | { kind: 'session'; transport: string }
+  | { kind: 'session'; server: string; session: string; transport: string }
   | { kind: 'other' };
 
 export function routeOf(path: string, prefix: string): SockJsRoute | undefined {
@@ -35,8 +46,8 @@ export function routeOf(path: string, prefix: string): SockJsRoute | undefined {
   if (rest === CLIENT_SCRIPT_PATH) return { kind: 'client-script' };
   if (rest === '/websocket') return { kind: 'raw-websocket' };
   if (/^\/iframe[0-9-.a-z_]*\.html$/.test(rest)) return { kind: 'iframe' };
-  const match = new RegExp(`^/${SEGMENT}/${SEGMENT}/(${SEGMENT})$`).exec(rest);
-  if (match) return { kind: 'session', transport: match[1] };
+  const match = new RegExp(`^/(${SEGMENT})/(${SEGMENT})/(${SEGMENT})$`).exec(rest);
+  if (match) return { kind: 'session', server: match[1], session: match[2], transport: match[3] };
   return { kind: 'other' };
 }
 
