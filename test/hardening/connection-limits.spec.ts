@@ -2,6 +2,8 @@
 // real server; plus the limiter's own rules (IPv6 /64, release once, bounded memory).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
 import { AddressRateLimiter } from '@app/stomp-transport';
 import { ConnectionLimiter, addressKey } from '@app/stomp-transport';
 import { startServer, type RunningServer } from '../support/server';
@@ -23,6 +25,32 @@ describe('ConnectionLimiter and AddressRateLimiter', () => {
     assert.equal(limiter.addresses, 1);
     assert.equal(limiter.refused, 1);
     assert.ok(new ConnectionLimiter(0).acquire('x'), '0 turns the cap off');
+  });
+
+  it('#10 hold(): a session or stream borrows its own socket\'s slot once, others pay; slots pass on when the socket closes first', () => {
+    const limiter = new ConnectionLimiter(3);
+    const socket = Object.assign(new EventEmitter(), { remoteAddress: '10.0.0.9' }) as unknown as Socket;
+    assert.ok(limiter.admit(socket));
+    const stream = limiter.hold('10.0.0.9', socket);
+    assert.equal(limiter.count('10.0.0.9'), 1, 'a stream on its own socket costs no second slot');
+    const sessionA = limiter.hold('10.0.0.9', socket);
+    const sessionB = limiter.hold('10.0.0.9', socket);
+    assert.ok(stream && sessionA && sessionB);
+    assert.equal(limiter.count('10.0.0.9'), 3, 'the socket lends its slot to one thing only');
+    assert.equal(limiter.hold('10.0.0.9', socket), undefined, 'past the cap');
+    assert.equal(limiter.hold('10.0.0.9'), undefined, 'also without a socket');
+    const forwarded = limiter.hold('10.0.0.10', socket);
+    assert.equal(limiter.count('10.0.0.10'), 1, 'a forwarded client is counted by its own address');
+    forwarded?.();
+    socket.emit('close');
+    assert.equal(limiter.count('10.0.0.9'), 3, 'the closed socket\'s slot stays with the stream that borrowed it');
+    stream();
+    stream();
+    assert.equal(limiter.count('10.0.0.9'), 2);
+    sessionA();
+    sessionB();
+    assert.equal(limiter.count('10.0.0.9'), 0);
+    assert.equal(limiter.addresses, 0);
   });
 
   it('counts IPv6 by /64 and IPv4-mapped addresses as IPv4', () => {

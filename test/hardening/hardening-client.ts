@@ -1,6 +1,6 @@
 // Small clients for the hardening suites: HTTP and WebSocket handshakes from a chosen loopback address
 // (Linux routes all of 127.0.0.0/8 to lo, so 127.0.0.2 and 127.0.0.3 are "other hosts" to the server).
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpRequest, type Agent, type IncomingHttpHeaders } from 'node:http';
 import WebSocket from 'ws';
 
 export interface Answer {
@@ -17,13 +17,15 @@ export interface HttpOptions {
   from?: string;
   /** Resolves as soon as the headers arrive (for streams that never end on their own). */
   headersOnly?: boolean;
+  /** A (keep-alive) agent to send through instead of a fresh connection. */
+  agent?: Agent;
 }
 
 export function http(url: string, options: HttpOptions = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { ...options.headers };
     if (options.body !== undefined) headers['content-length'] = Buffer.byteLength(options.body);
-    const req = httpRequest(url, { method: options.method ?? 'GET', headers, agent: false, localAddress: options.from }, (res) => {
+    const req = httpRequest(url, { method: options.method ?? 'GET', headers, agent: options.agent ?? false, localAddress: options.from }, (res) => {
       if (options.headersOnly) {
         resolve({ status: res.statusCode ?? 0, headers: res.headers, text: '' });
         return void res.destroy();

@@ -91,9 +91,10 @@ export class AppConfig {
   HEARTBEAT_MS = 10_000;
 
   /**
-   * TCP connections one remote address (IPv6: one /64) may hold open at once, over every door; 0 = no
-   * cap. 1000 leaves room for a NAT or office behind one address and still stops one host from taking
-   * all of the server's file descriptors. Behind a reverse proxy every client shares its address: set 0.
+   * What one client address (IPv6: one /64) may hold open at once, over every door: TCP connections,
+   * and SockJS sessions, SSE streams, held polls and WebSockets (counted by the client TRUST_PROXY names;
+   * one riding its own socket counts once); 0 = no cap. 1000 leaves room for a NAT or office behind one
+   * address and still stops one host from taking all of the server's file descriptors and memory.
    */
   @Transform(toInt) @IsInt() @Min(0)
   MAX_CONNECTIONS_PER_IP = 1000;

@@ -4,10 +4,10 @@ import type { Duplex } from 'node:stream';
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { StompEndpointServer } from '@app/stomp';
-import { ClientAddress } from './client-address';
+import { ConnectionCap, TOO_MANY_CONNECTIONS } from './connection-cap';
 import { sendError } from './http/send-error';
 import { PlainWsTransport } from './plain-ws/plain-ws.transport';
-import { ConnectionLimiter, reject } from '@app/stomp-transport';
+import { reject, type ConnectionLimiter } from '@app/stomp-transport';
 
 /** The STOMP endpoint (StompBrokerModule's options name it; this is the chat's). */
 export const STOMP_PATH = '/chat';
@@ -25,7 +25,7 @@ const REFUSED_SOCKET_GRACE_MS = 5_000;
 @Injectable()
 export class TransportGateway implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Transports');
-  /** MAX_CONNECTIONS_PER_IP over every TCP connection of the server, whatever door it is for. */
+  /** MAX_CONNECTIONS_PER_IP over every door of the server (ConnectionCap's). */
   readonly connections: ConnectionLimiter;
   private readonly overCap = new WeakSet<Socket>();
   private lastRefusalLog = 0;
@@ -36,10 +36,12 @@ export class TransportGateway implements BeforeApplicationShutdown {
     /** The library's STOMP endpoints (/chat, with SockJS); this gateway adds the chat's other socket door. */
     readonly endpoints: StompEndpointServer,
     plainWs: PlainWsTransport,
-    private readonly addresses: ClientAddress,
+    private readonly cap: ConnectionCap,
   ) {
-    this.connections = new ConnectionLimiter(config.MAX_CONNECTIONS_PER_IP);
+    this.connections = cap.limiter;
     endpoints.router.route(PLAIN_WS_PATH, plainWs.handleUpgrade);
+    // SockJS sessions outlive the requests that carry them: the library asks the same cap for each.
+    endpoints.useClientPolicy(cap.clientPolicy);
   }
 
   /**
@@ -50,22 +52,24 @@ export class TransportGateway implements BeforeApplicationShutdown {
   attach(server: Server): RequestHook {
     this.server = server;
     server.on('connection', (socket: Socket) => {
-      // A proxy named by TRUST_PROXY carries every client's connections: the cap is for hosts, not for it.
-      if (this.addresses.trusts(socket.remoteAddress) || this.connections.admit(socket)) return;
+      if (this.cap.admitSocket(socket)) return;
       this.overCap.add(socket);
       this.logRefusal(socket.remoteAddress);
       setTimeout(() => socket.destroy(), REFUSED_SOCKET_GRACE_MS).unref();
     });
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      if (!this.overCap.has(req.socket)) return this.endpoints.router.dispatch(req, socket, head);
+      // An upgraded socket is held by its client (behind a proxy, the one it names) until it closes.
+      const release = this.overCap.has(req.socket) ? undefined : this.cap.hold(req);
+      if (release) {
+        socket.once('close', release);
+        return this.endpoints.router.dispatch(req, socket, head);
+      }
       socket.on('error', () => socket.destroy());
       reject(socket, 429, 'Too Many Requests');
     });
     const sockjs = this.endpoints.middleware();
     return (req, res, next) => {
-      if (this.overCap.has(req.socket)) {
-        return sendError(res, 429, { error: 'too-many-connections', message: 'This address holds too many open connections; close some and retry.' }, true);
-      }
+      if (this.overCap.has(req.socket)) return sendError(res, 429, { ...TOO_MANY_CONNECTIONS }, true);
       sockjs(req, res, next);
     };
   }

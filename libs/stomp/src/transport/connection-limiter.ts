@@ -3,16 +3,29 @@ import type { Socket } from 'node:net';
 /**
  * Caps the connections one remote address may hold open at once (MAX_CONNECTIONS_PER_IP; 0 = no cap).
  *
- * Counted per TCP connection as it arrives, before a byte of HTTP is parsed: every door (the STOMP
- * upgrade, SockJS streams and polls, /ws/chat, SSE, long polls, REST) rides on one, so a single count
- * bounds them all and nobody can open sockets faster than the cap by picking another door. A socket past
- * the cap is not counted and is only answered with a refusal (see TransportGateway).
+ * Two things take a slot. A TCP connection, as it arrives (admit()), before a byte of HTTP is parsed:
+ * every door rides on one, so nobody opens sockets faster than the cap by picking another door; a socket
+ * past the cap is not counted and is only answered with a refusal (see TransportGateway). And whatever
+ * a request holds open beyond its own exchange (hold()): a SockJS session, which outlives the requests
+ * that carry it and shares keep-alive sockets with other sessions, an SSE stream, a held poll, an
+ * upgraded socket. Those are counted by the client's address (behind a trusted proxy, the forwarded
+ * one, whose sockets are not counted at all). A hold borrows the slot of the socket it arrived on when
+ * that socket is the same address's and lends its slot to nothing else, so a stream on its own socket
+ * costs one slot, not two; when such a socket closes first, its slot passes to the hold.
  *
  * IPv6 clients usually hold a whole /64, so an IPv6 address is counted by its /64 prefix;
  * IPv4-mapped IPv6 (`::ffff:1.2.3.4`) counts as the IPv4 address.
  */
+interface SocketSlot {
+  readonly key: string;
+  readonly release: () => void;
+  open: boolean;
+  lent: boolean;
+}
+
 export class ConnectionLimiter {
   private readonly open = new Map<string, number>();
+  private readonly sockets = new WeakMap<Socket, SocketSlot>();
   /** Connections refused so far (for logs and tests). */
   refused = 0;
 
@@ -42,8 +55,30 @@ export class ConnectionLimiter {
   admit(socket: Socket): boolean {
     const release = this.acquire(socket.remoteAddress);
     if (!release) return false;
-    socket.once('close', release);
+    const slot: SocketSlot = { key: addressKey(socket.remoteAddress), release, open: true, lent: false };
+    this.sockets.set(socket, slot);
+    socket.once('close', () => {
+      slot.open = false;
+      if (!slot.lent) release();
+    });
     return true;
+  }
+
+  /**
+   * A slot for something `address` opens by a request that arrived on `socket`, until the returned
+   * (idempotent) release; undefined when the address is at its cap.
+   */
+  hold(address: string | undefined, socket?: Socket): (() => void) | undefined {
+    const slot = socket ? this.sockets.get(socket) : undefined;
+    if (!slot || !slot.open || slot.lent || slot.key !== addressKey(address)) return this.acquire(address);
+    slot.lent = true;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      slot.lent = false;
+      if (!slot.open) slot.release();
+    };
   }
 
   /** Connections `address` holds now. */

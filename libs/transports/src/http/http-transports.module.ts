@@ -1,6 +1,7 @@
 import { Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { MetricsModule } from '@app/observability';
 import { ClientAddress } from '../client-address';
+import { ConnectionCap } from '../connection-cap';
 import { AuthenticationGuard } from './authentication.guard';
 import { PlainWsTransport } from '../plain-ws/plain-ws.transport';
 import { ChatRateLimitGuard } from './chat-rate-limit.guard';
@@ -37,9 +38,10 @@ export class HttpTransportsModule implements NestModule {
         OriginMiddleware,
         JsonBodyMiddleware,
         ClientAddress,
+        ConnectionCap,
         ChatRateLimitGuard,
       ],
-      exports: [PlainWsTransport, SseHub, LongPollService, ClientAddress],
+      exports: [PlainWsTransport, SseHub, LongPollService, ClientAddress, ConnectionCap],
     };
   }
 

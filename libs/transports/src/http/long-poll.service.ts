@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { CHAT_API, chatIdOf, renderStoredMessage, validateRoom, type ChatApi } from '@app/chat';
 import type { BrokerMessage } from '@app/messaging';
 import { ChatMetrics, type TransportCounters } from '@app/observability';
+import { ConnectionCap } from '../connection-cap';
 import { HTTP_TRANSPORT_OPTIONS, type HttpTransportOptions } from './http-transport-options';
 
 const EMPTY = Buffer.from('[]');
@@ -17,6 +18,8 @@ interface Waiter {
   lastId: number;
   timer?: NodeJS.Timeout;
   stop?: () => void;
+  /** Frees the poll's slot under MAX_CONNECTIONS_PER_IP. */
+  release: () => void;
   flushQueued: boolean;
   done: boolean;
 }
@@ -24,7 +27,8 @@ interface Waiter {
 /**
  * Long polling over the chat service. A poll with messages already newer than `after` is answered at
  * once; otherwise it becomes a follower of the room (chat.follow) and a timer, and costs nothing until
- * a message or the deadline wakes it. Deliveries of one tick are answered together.
+ * a message or the deadline wakes it. Deliveries of one tick are answered together. A held poll holds
+ * one of its client's MAX_CONNECTIONS_PER_IP slots (429 past it); one answered at once does not.
  */
 @Injectable()
 export class LongPollService implements BeforeApplicationShutdown {
@@ -35,6 +39,7 @@ export class LongPollService implements BeforeApplicationShutdown {
     @Inject(CHAT_API) private readonly chat: ChatApi,
     metrics: ChatMetrics,
     @Inject(HTTP_TRANSPORT_OPTIONS) private readonly options: HttpTransportOptions,
+    private readonly cap: ConnectionCap,
   ) {
     this.counters = metrics.forDoor('long-poll');
   }
@@ -47,7 +52,7 @@ export class LongPollService implements BeforeApplicationShutdown {
   /**
    * Answers `res` with the messages of `room` newer than `after` (live only when undefined), waiting up
    * to `timeoutSec`, and never past `expiresAt` (the caller's token). Throws ChatError (before anything is
-   * written) for a bad room.
+   * written) for a bad room, HttpError 429 when the caller's address holds too many connections.
    */
   async poll(room: string, after: number | undefined, timeoutSec: number, res: ServerResponse, expiresAt?: number): Promise<void> {
     validateRoom(room);
@@ -68,7 +73,8 @@ export class LongPollService implements BeforeApplicationShutdown {
   }
 
   private hold(room: string, after: number, liveOnly: boolean, holdMs: number, res: ServerResponse): void {
-    const waiter: Waiter = { res, bodies: [], lastId: after, flushQueued: false, done: false };
+    const release = this.cap.holdOrRefuse(res.req);
+    const waiter: Waiter = { res, bodies: [], lastId: after, flushQueued: false, done: false, release };
     this.waiters.add(waiter);
     this.counters.connections++;
     res.on('close', () => this.finish(waiter));
@@ -100,6 +106,7 @@ export class LongPollService implements BeforeApplicationShutdown {
     this.counters.connections--;
     clearTimeout(waiter.timer);
     waiter.stop?.();
+    waiter.release();
     const { res, bodies } = waiter;
     if (res.destroyed || res.writableEnded) return;
     this.counters.messagesOut += bodies.length;

@@ -1,10 +1,11 @@
-import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
-import type { ServerResponse } from 'node:http';
+import { Controller, Get, Headers, Inject, Param, Query, Req, Res } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CHAT_API, RoomPresence, validateRoom, type ChatApi } from '@app/chat';
 import { ChatMetrics } from '@app/observability';
 import { onPrincipalExpiry, type Principal } from '@app/stomp-session';
 import { ClusterUserRegistry } from '@app/messaging';
+import { ConnectionCap } from '../connection-cap';
 import { RequestPrincipal } from './authentication.guard';
 import { HttpDoor } from './http-door.decorator';
 import { ApiErrors } from './openapi-docs';
@@ -15,7 +16,8 @@ import { SseHub } from './sse-hub';
  * `GET /sse/rooms/{room}`: the room as Server-Sent Events. `Last-Event-ID` (header, or `?lastEventId=`
  * for a first connection that resumes) replays what was missed, then the stream goes live; without it,
  * live only. Both come from one chat.follow, which promises no gap and no duplicate between them.
- * The stream ends when the token it was opened with expires.
+ * The stream ends when the token it was opened with expires. Each open stream holds one of its
+ * client's MAX_CONNECTIONS_PER_IP slots (429 past it).
  */
 @Controller('sse/rooms')
 @HttpDoor()
@@ -27,6 +29,7 @@ export class SseController {
     private readonly metrics: ChatMetrics,
     private readonly users: ClusterUserRegistry,
     private readonly presence: RoomPresence,
+    private readonly cap: ConnectionCap,
   ) {}
 
   @Get(':room')
@@ -43,18 +46,21 @@ export class SseController {
     @Param('room') room: string,
     @Headers('last-event-id') lastEventHeader: string | undefined,
     @Query('lastEventId') lastEventQuery: unknown,
+    @Req() req: IncomingMessage,
     @Res() res: ServerResponse,
     @RequestPrincipal() principal: Principal | undefined,
   ): void {
     validateRoom(room);
     const header = lastEventHeader?.trim();
     const after = optionalInteger(header ? header : lastEventQuery, 'Last-Event-ID');
+    const release = this.cap.holdOrRefuse(req);
     const stream = this.hub.create(res);
     let stop: () => void;
     try {
       stop = this.chat.follow(room, after, (message) => stream.deliver(message));
     } catch (err) {
       stream.end();
+      release();
       throw err;
     }
     this.metrics.forDoor('sse').subscriptions++;
@@ -67,6 +73,7 @@ export class SseController {
       cancelDisconnect();
       leave();
       stop();
+      release();
     });
   }
 }
