@@ -7,7 +7,8 @@ import { StompEndpointServer } from '@app/stomp';
 import { ConnectionCap, TOO_MANY_CONNECTIONS } from './connection-cap';
 import { sendError } from './http/send-error';
 import { PlainWsTransport } from './plain-ws/plain-ws.transport';
-import { reject, type ConnectionLimiter } from '@app/stomp-transport';
+import { SOCKET_IO_PATH, SocketIoTransport } from './socketio/socketio.transport';
+import { pathOf, reject, type ConnectionLimiter } from '@app/stomp-transport';
 
 /** The STOMP endpoint (StompBrokerModule's options name it; this is the chat's). */
 export const STOMP_PATH = '/chat';
@@ -20,7 +21,7 @@ const REFUSED_SOCKET_GRACE_MS = 5_000;
 
 /**
  * Every socket door of the server on one HTTP server: STOMP over ws at /chat, SockJS under /chat/...,
- * the plain chat socket at /ws/chat. Owns the upgrade router and the order in which doors close.
+ * the plain chat socket at /ws/chat, Socket.IO at /socket.io/ (its polling requests and its upgrades). Owns the upgrade router and the order in which doors close.
  */
 @Injectable()
 export class TransportGateway implements BeforeApplicationShutdown {
@@ -37,17 +38,19 @@ export class TransportGateway implements BeforeApplicationShutdown {
     readonly endpoints: StompEndpointServer,
     plainWs: PlainWsTransport,
     private readonly cap: ConnectionCap,
+    private readonly socketIo: SocketIoTransport,
   ) {
     this.connections = cap.limiter;
     endpoints.router.route(PLAIN_WS_PATH, plainWs.handleUpgrade);
     // SockJS sessions outlive the requests that carry them: the library asks the same cap for each.
     endpoints.useClientPolicy(cap.clientPolicy);
+    endpoints.router.route(SOCKET_IO_PATH, socketIo.handleUpgrade);
   }
 
   /**
    * Counts the server's connections per address, takes its upgrades, and returns the HTTP hook that
    * must run ahead of every other route: it refuses sockets past the per-address cap (429) and lets
-   * SockJS answer its own URLs. (Chat-message rate limits apply where routes resolve: ChatRateLimitGuard.)
+   * SockJS and Socket.IO answer their own URLs. (Chat-message rate limits apply where routes resolve: ChatRateLimitGuard.)
    */
   attach(server: Server): RequestHook {
     this.server = server;
@@ -70,6 +73,7 @@ export class TransportGateway implements BeforeApplicationShutdown {
     const sockjs = this.endpoints.middleware();
     return (req, res, next) => {
       if (this.overCap.has(req.socket)) return sendError(res, 429, { ...TOO_MANY_CONNECTIONS }, true);
+      if (pathOf(req.url) === SOCKET_IO_PATH) return this.socketIo.handleRequest(req, res);
       sockjs(req, res, next);
     };
   }
