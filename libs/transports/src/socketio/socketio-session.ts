@@ -205,6 +205,9 @@ export class SocketIoSession {
     const conn = this.socket.conn;
     this.dispose('slow consumer');
     this.socket.disconnect(true);
+    // Discarding drops the engine's queue at once (a polling client's next request finds no session)...
+    conn.close(true);
+    // ...and a websocket's close handshake would wait behind the unread bytes: the TCP socket goes now.
     if (conn.transport.name === 'websocket') {
       (conn.transport as unknown as { socket?: { terminate?: () => void } }).socket?.terminate?.();
     }
