@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Bundles the chat page into dist/web: index.html, main.js (+ a lazily loaded SockJS chunk), main.css,
+// Bundles the chat page into dist/web (and the admin view into dist/web/admin): index.html, main.js (+ a lazily loaded SockJS chunk), main.css,
 // and sockjs.min.js, a standalone SockJS client for the SockJS iframe page (its `sockjs_url`), so that
 // nothing is fetched from a CDN and the page works offline.
 // Also the seed's own client page (apps/web/seed) into dist/web/seed, with the two scripts it loads from
@@ -30,6 +30,7 @@ const common = {
 
 await rm(outdir, { recursive: true, force: true });
 await mkdir(seedScripts, { recursive: true });
+await mkdir(join(outdir, 'admin'), { recursive: true });
 await Promise.all([
   build({
     ...common,
@@ -39,6 +40,14 @@ await Promise.all([
     format: 'esm',
     splitting: true,
   }),
+  build({
+    ...common,
+    entryPoints: { admin: join(here, 'admin', 'admin.ts') },
+    outdir: join(outdir, 'admin'),
+    format: 'esm',
+  }),
+  copyFile(join(here, 'admin', 'index.html'), join(outdir, 'admin', 'index.html')),
+  copyFile(join(here, 'admin', 'admin.css'), join(outdir, 'admin', 'admin.css')),
   build({
     ...common,
     entryPoints: ['sockjs-client'],

@@ -1,4 +1,5 @@
 import { ConsoleLogger, type LogLevel } from '@nestjs/common';
+import { recentRefusals } from './recent-refusals';
 
 /**
  * One log record with fields beyond its message: `logger.warn({ msg: 'refused', remoteAddress })`.
@@ -59,6 +60,13 @@ export class AppLogger extends ConsoleLogger {
   constructor(options: AppLoggerOptions) {
     super({ logLevels: LEVELS.slice(0, LEVELS.indexOf(options.level) + 1), colors: options.colors ?? false });
     this.json = options.format === 'json';
+  }
+
+  /** Warnings about a connection are refusals or faults: the admin view lists the latest ones. */
+  override warn(message: unknown, ...optional: unknown[]): void {
+    const context = typeof optional[optional.length - 1] === 'string' ? (optional[optional.length - 1] as string) : this.context;
+    recentRefusals.note(message, context);
+    super.warn(message, ...(optional as [string]));
   }
 
   protected override printMessages(

@@ -88,6 +88,11 @@ export class ChatMetrics {
     return counters;
   }
 
+  /** Every door's counters right now (the admin view). */
+  doors(): TransportCounters[] {
+    return [...this.transports.values()];
+  }
+
   /** Reads the stored-message count from its owner at scrape time instead of `messagesStored`. */
   countStoredWith(source: () => number): void {
     this.storedSource = source;

@@ -130,6 +130,19 @@ export class ClusterUserRegistry implements Subscriber, OnModuleInit, OnModuleDe
     this.publishSnapshot();
   }
 
+  /** The nodes this one knows (itself first), with how many users each has signed in. */
+  nodes(now = Date.now()): { node: string; self: boolean; users: number; lastHeardMsAgo: number }[] {
+    return [
+      { node: this.node, self: true, users: this.mine.get(SIGNED_IN)?.size ?? 0, lastHeardMsAgo: 0 },
+      ...[...this.remote].map(([node, entry]) => ({ node, self: false, users: entry.entries.get(SIGNED_IN)?.size ?? 0, lastHeardMsAgo: now - entry.seen })),
+    ];
+  }
+
+  /** Presence keys starting with `prefix` that have someone present, with how many users. */
+  presenceCounts(prefix: string): { key: string; users: number }[] {
+    return [...this.merged].filter(([key]) => key !== SIGNED_IN && key.startsWith(prefix)).map(([key, users]) => ({ key, users: users.size }));
+  }
+
   /** True when the user has a session on any node. */
   isOnline(user: string): boolean {
     return this.merged.get(SIGNED_IN)?.has(user) ?? false;

@@ -14,6 +14,7 @@ import { RoomsController } from './rooms.controller';
 import { SseController } from './sse.controller';
 import { SseHub } from './sse-hub';
 import { UsersController } from './users.controller';
+import { AdminController } from './admin.controller';
 import { PresenceController } from './presence.controller';
 
 /**
@@ -28,7 +29,7 @@ export class HttpTransportsModule implements NestModule {
     return {
       module: HttpTransportsModule,
       imports: [MetricsModule, ...(options.imports ?? [])],
-      controllers: [RoomsController, PresenceController, LongPollController, SseController, UsersController],
+      controllers: [RoomsController, PresenceController, LongPollController, SseController, UsersController, AdminController],
       providers: [
         { provide: HTTP_TRANSPORT_OPTIONS, useValue: { ...DEFAULT_HTTP_TRANSPORT_OPTIONS, ...options.http } },
         SseHub,
@@ -50,6 +51,7 @@ export class HttpTransportsModule implements NestModule {
       RoomsController,
       PresenceController,
       UsersController,
+      AdminController,
       LongPollController,
       SseController,
       // CORS preflights, which no handler declares.
