@@ -17,6 +17,9 @@ const TRANSPORTS = [
   'sockjs-jsonp-polling',
   'sse',
   'long-polling',
+  // #15 item 2
+  'socketio',
+  'socketio-polling',
 ];
 
 // Markup and a script break-out in a message must show as text and never run (in the page or in a
@@ -55,7 +58,7 @@ describe('two pages chat on each transport', () => {
   });
 
   for (const transport of TRANSPORTS) {
-    test(transport, async () => {
+    test(transport.startsWith('socketio') ? `#15 ${transport}` : transport, async () => {
       const room = `t-${transport}-${Date.now().toString(36)}`;
       const ann = await ChatPage.open(browser, server.url, { name: 'ann', room, transport });
       const bob = await ChatPage.open(browser, server.url, { name: 'bob', room, transport });

@@ -55,7 +55,7 @@ test('outgoing input is checked the way the server checks it', () => {
 
 test('the transport picker offers exactly the contract names', () => {
   assert.deepEqual([...TRANSPORTS].sort(), [
-    'long-polling', 'sockjs', 'sockjs-eventsource', 'sockjs-htmlfile', 'sockjs-jsonp-polling',
+    'long-polling', 'socketio', 'socketio-polling', 'sockjs', 'sockjs-eventsource', 'sockjs-htmlfile', 'sockjs-jsonp-polling',
     'sockjs-websocket', 'sockjs-xhr-polling', 'sockjs-xhr-streaming', 'sse', 'websocket',
   ]);
   assert.ok(isTransportKind('sse'));

@@ -2,6 +2,7 @@ import { backoffDelay } from './backoff';
 import { validateOutgoing, validateRoom, type ChatMessage } from './chat-message';
 import { MessageLog } from './message-log';
 import { connectLongPoll } from './transports/long-poll.transport';
+import { connectSocketIo } from './transports/socketio.transport';
 import { connectSse } from './transports/sse.transport';
 import { connectStomp } from './transports/stomp.transport';
 import { SendError, type FeedHandlers, type RoomConnection, type RoomOptions, type TransportKind } from './transports/transport';
@@ -34,11 +35,14 @@ const LABELS: Record<TransportKind, string> = {
   'sockjs-jsonp-polling': 'SockJS jsonp-polling',
   sse: 'SSE',
   'long-polling': 'Long polling',
+  socketio: 'Socket.IO',
+  'socketio-polling': 'Socket.IO polling',
 };
 
 function connectTo(kind: TransportKind, opts: RoomOptions, h: FeedHandlers): RoomConnection {
   if (kind === 'sse') return connectSse(opts, h);
   if (kind === 'long-polling') return connectLongPoll(opts, h);
+  if (kind === 'socketio' || kind === 'socketio-polling') return connectSocketIo(kind, opts, h);
   return connectStomp(kind, opts, h);
 }
 

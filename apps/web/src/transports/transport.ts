@@ -11,6 +11,8 @@ export const TRANSPORTS = [
   'sockjs-jsonp-polling',
   'sse',
   'long-polling',
+  'socketio',
+  'socketio-polling',
 ] as const;
 export type TransportKind = (typeof TRANSPORTS)[number];
 
