@@ -113,6 +113,25 @@ describe('#15 Socket.IO door: rooms, acks and ids', { timeout: 300_000 }, () => 
     });
   }
 
+  it('#15 a default client starts on polling and upgrades to a websocket; the session and its rooms go on', async () => {
+    const room = 'upgrading';
+    const client = await SioClient.connect(server.url, { upgrade: true, auth: { login: 'upgrader' } });
+    try {
+      const engine = client.socket.io.engine;
+      assert.equal(engine.transport.name, 'polling');
+      const id = client.socket.id;
+      await client.join(room);
+      const before = await client.post(room, 'before the upgrade');
+      await client.waitFor(() => engine.transport.name === 'websocket', 'the upgrade');
+      assert.equal(client.socket.id, id, 'the same session');
+      const after = await restPost(room, 'after the upgrade');
+      await client.waitForMessage(after.id);
+      assert.deepEqual(client.messages.map((m) => m.id), [before.id, after.id]);
+    } finally {
+      client.close();
+    }
+  });
+
   it('#15 messages cross between Socket.IO (websocket and polling), STOMP, SSE and REST with the same ids', async () => {
     const room = 'crossing';
     const sioWs = await SioClient.connect(server.url, { transport: 'websocket', auth: { login: 'sio-ws' } });

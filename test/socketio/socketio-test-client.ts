@@ -7,6 +7,8 @@ export const SIO_TRANSPORTS: readonly SioTransport[] = ['websocket', 'polling'];
 export interface SioOptions {
   /** One Engine.IO transport only (no upgrade), so that each test speaks the one it names. */
   transport?: SioTransport;
+  /** Socket.IO's default instead: polling first, then an upgrade to a websocket. */
+  upgrade?: boolean;
   auth?: Record<string, unknown>;
   query?: Record<string, string>;
   extraHeaders?: Record<string, string>;
@@ -37,8 +39,8 @@ export class SioClient {
     return io(url, {
       forceNew: true,
       reconnection: false,
-      transports: [options.transport ?? 'websocket'],
-      upgrade: false,
+      transports: options.upgrade ? ['polling', 'websocket'] : [options.transport ?? 'websocket'],
+      upgrade: options.upgrade ?? false,
       timeout: 30_000,
       ...(options.auth && { auth: options.auth }),
       ...(options.query && { query: options.query }),
