@@ -19,7 +19,7 @@ describe('#12 room feed order', () => {
       for (const k of [0, 2, 1, 4, 2, 3, 0]) f.broker.publish(publishedRoomMessage(stored[k]));
       assert.deepEqual(recorder.ids(), stored.map((m) => m.id));
       assert.equal(recorder.messages[0].headers.get('chat-seq'), undefined, 'the seq stays between nodes');
-      assert.deepEqual(f.chat.feedStats(), { rooms: 1, recoveries: 0, gapFills: 0, recovered: 0 });
+      assert.deepEqual(f.chat.feedStats(), { rooms: 1, recoveries: 0, gapFills: 0, recovered: 0, held: 2 });
       stop();
     } finally {
       await f.close();
@@ -41,7 +41,7 @@ describe('#12 room feed order', () => {
       const waited = Date.now() - heldAt;
       assert.deepEqual(recorder.ids(), stored.map((m) => m.id));
       assert.ok(waited >= 100, `held ${waited} ms before asking the store`);
-      assert.deepEqual(f.chat.feedStats(), { rooms: 1, recoveries: 0, gapFills: 1, recovered: 2 });
+      assert.deepEqual(f.chat.feedStats(), { rooms: 1, recoveries: 0, gapFills: 1, recovered: 2, held: 1 });
       // Late copies of what the store brought change nothing.
       f.broker.publish(publishedRoomMessage(stored[1]));
       f.broker.publish(publishedRoomMessage(stored[2]));

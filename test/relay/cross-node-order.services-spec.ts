@@ -40,6 +40,14 @@ async function storedIds(server: RunningServer, room: string): Promise<number[]>
   }
 }
 
+/** This node's room feed counters from /metrics: held (came before their turn), gap fills, recovered. */
+async function feedCounters(server: RunningServer): Promise<string> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const value = (name: string) => /^(\S+) (\S+)$/m.exec(text.split('\n').find((l) => l.startsWith(`${name} `)) ?? '')?.[2] ?? '?';
+  return `${value('chat_room_feed_held_total')} held for their turn, ${value('chat_room_feed_gap_fills_total')} gap fills, ` +
+    `${value('chat_room_feed_recovered_total')} read from the store`;
+}
+
 /** Sends `count` receipted messages, one every `everyMs`, paced against the clock; resolves with every RECEIPT in. */
 async function send(sender: RawStomp, room: string, label: string, count: number, everyMs: number): Promise<void> {
   const start = Date.now();
@@ -116,7 +124,7 @@ describe('#12 per-room order across two nodes', { timeout: 300_000 }, () => {
       return { kind: r.kind, got, expected, late: outOfOrder(got), missing, extra: got.length - (expected.length - missing) };
     });
     console.log(`# ${TOTAL} messages from ${SENDERS} senders in ${sentIn} ms (${Math.round((TOTAL * 1000) / sentIn)}/s), ` +
-      `${openedWhileWriting} of ${RESUMES} resumes opened while they wrote; ` +
+      `${openedWhileWriting} of ${RESUMES} resumes opened while they wrote; node A: ${await feedCounters(a)}; node B: ${await feedCounters(b)}; ` +
       report.map((r) => `${r.kind}: ${r.late} out of order, ${r.missing} missing, ${r.extra} extra`).join('; '));
     for (const r of report) assert.deepEqual(r.got, r.expected, `${r.kind}: every stored message above its start, once, in id order`);
     assert.equal(resumes.length, RESUMES);

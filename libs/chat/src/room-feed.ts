@@ -40,6 +40,8 @@ export interface RoomFeedStats {
   gapFills: number;
   /** Messages delivered from the store by fills: what the broker had not brought. */
   recovered: number;
+  /** Messages the broker brought before their turn, held until their predecessors came (or were read). */
+  held: number;
 }
 
 type FillReason = 'recoveries' | 'gapFills';
@@ -67,7 +69,7 @@ type FeedCounters = Omit<RoomFeedStats, 'rooms'>;
  */
 export class RoomFeeds {
   private readonly feeds = new Map<string, RoomFeed>();
-  readonly counters: FeedCounters = { recoveries: 0, gapFills: 0, recovered: 0 };
+  readonly counters: FeedCounters = { recoveries: 0, gapFills: 0, recovered: 0, held: 0 };
   private readonly settings: Required<RoomFeedOptions>;
   private readonly logger = new Logger('RoomFeeds');
 
@@ -203,6 +205,7 @@ class RoomFeed implements Subscriber {
       this.handAhead();
       return;
     }
+    if (!this.ahead.has(seq)) this.counters.held++;
     this.hold(seq, message);
   }
 

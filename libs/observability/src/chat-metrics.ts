@@ -3,6 +3,14 @@ import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { SessionMeter, SessionMetrics } from '@app/stomp-session';
 import { TransportCounters } from './transport-counters';
 
+/** What the chat's room feeds count (RoomFeedStats without naming the chat here). */
+export interface RoomFeedCounts {
+  held: number;
+  gapFills: number;
+  recoveries: number;
+  recovered: number;
+}
+
 type CounterField = Exclude<keyof TransportCounters, 'door' | 'protocol' | 'connections' | 'subscriptions'>;
 const LABELS = ['door', 'protocol'];
 /** The protocol each door speaks when none is given. */
@@ -28,6 +36,7 @@ export class ChatMetrics {
   /** Chat messages durably stored by this process (see `countStoredWith`). */
   messagesStored = 0;
   private storedSource: (() => number) | undefined;
+  private feedSource: (() => RoomFeedCounts) | undefined;
   private readonly transports = new Map<string, TransportCounters>();
 
   constructor() {
@@ -66,6 +75,25 @@ export class ChatMetrics {
         for (const t of all()) this.set({ door: t.door, protocol: t.protocol }, t.subscriptions);
       },
     });
+    // Room feeds (#12): what came out of order and was put back in order, and what the store filled in.
+    const feeds = (): RoomFeedCounts => this.feedSource?.() ?? { held: 0, gapFills: 0, recoveries: 0, recovered: 0 };
+    const FEED_COUNTERS: ReadonlyArray<[string, string, keyof RoomFeedCounts]> = [
+      ['chat_room_feed_held_total', 'Room messages that reached this node before their turn and were held for it', 'held'],
+      ['chat_room_feed_gap_fills_total', 'Store reads after a room message waited too long for its predecessor', 'gapFills'],
+      ['chat_room_feed_recoveries_total', 'Store reads after the broker went live again (relay reconnects)', 'recoveries'],
+      ['chat_room_feed_recovered_total', 'Room messages delivered from the store because the broker had not brought them', 'recovered'],
+    ];
+    for (const [name, help, field] of FEED_COUNTERS) {
+      new Counter({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          this.inc(feeds()[field]);
+        },
+      });
+    }
     new Counter({
       name: 'chat_messages_stored_total',
       help: 'Chat messages stored by this process',
@@ -91,6 +119,11 @@ export class ChatMetrics {
   /** Every door's counters right now (the admin view). */
   doors(): TransportCounters[] {
     return [...this.transports.values()];
+  }
+
+  /** Reads the room feed counters (#12) from their owner at scrape time; zero without one. */
+  countFeedWith(source: () => RoomFeedCounts): void {
+    this.feedSource = source;
   }
 
   /** Reads the stored-message count from its owner at scrape time instead of `messagesStored`. */

@@ -4,8 +4,9 @@ import { ChatService } from '@app/chat';
 import { ChatMetrics } from './chat-metrics';
 
 /**
- * Feeds `chat_messages_stored_total` from the chat service's writer statistics, wherever ChatModule
- * was registered, so the chat domain never has to know about Prometheus.
+ * Feeds `chat_messages_stored_total` from the chat service's writer statistics, and the room feed
+ * counters from its feeds, wherever ChatModule was registered, so the chat domain never has to know
+ * about Prometheus.
  */
 @Injectable()
 export class StoredMessagesProbe implements OnApplicationBootstrap {
@@ -22,5 +23,6 @@ export class StoredMessagesProbe implements OnApplicationBootstrap {
       return; // no chat service in this app (a test of the endpoints alone)
     }
     this.metrics.countStoredWith(() => chat.writerStats().messages);
+    this.metrics.countFeedWith(() => chat.feedStats());
   }
 }
