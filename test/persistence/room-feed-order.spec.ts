@@ -3,7 +3,7 @@
 // fills the gap. The broker here is the in-process one, fed by hand as a relay with two writers would.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { publishedRoomMessage, type NewMessage, type StoredMessage } from '@app/chat';
+import { ReplayingSubscriber, RoomFeeds, publishedRoomMessage, type NewMessage, type StoredMessage } from '@app/chat';
 import type { BrokerMessage } from '@app/messaging';
 import { openChat, Recorder } from './chat-test.helpers';
 
@@ -71,6 +71,33 @@ describe('#12 room feed order', () => {
       assert.deepEqual(live.ids(), stored.map((m) => m.id));
       subscriber.stop();
       stopLive();
+    } finally {
+      await f.close();
+    }
+  });
+
+  it('#12 a since-id catch-up whose store read fails tries again, holding live messages: a blip is no gap', async () => {
+    const f = await openChat('sqlite::memory:', {});
+    try {
+      const stored = (await f.repository.append(Array.from({ length: 6 }, (_, i) => post('blip', `m${i}`)))).map((r) => r.message);
+      let failures = 0;
+      const flaky = {
+        after: (room: string, afterId: number, limit: number) =>
+          failures++ < 2 ? Promise.reject(new Error('connection terminated')) : f.repository.after(room, afterId, limit),
+      };
+      const feeds = new RoomFeeds(f.broker, f.repository);
+      const resumed = new Recorder();
+      const errors: unknown[] = [];
+      const subscriber = new ReplayingSubscriber(feeds, flaky, 'blip', stored[1].id, (m) => resumed.push(m), {
+        retryDelayMs: 5, onError: (e) => errors.push(e),
+      });
+      const started = subscriber.start();
+      const [live] = await f.repository.append([post('blip', 'live')]);
+      f.broker.publish(publishedRoomMessage(live.message));
+      await started;
+      assert.equal(errors.length, 2);
+      assert.deepEqual(resumed.ids(), [...stored.slice(2), live.message].map((m) => m.id));
+      subscriber.stop();
     } finally {
       await f.close();
     }

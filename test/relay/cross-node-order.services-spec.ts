@@ -45,7 +45,7 @@ async function feedCounters(server: RunningServer): Promise<string> {
   const text = await (await fetch(`${server.url}/metrics`)).text();
   const value = (name: string) => /^(\S+) (\S+)$/m.exec(text.split('\n').find((l) => l.startsWith(`${name} `)) ?? '')?.[2] ?? '?';
   return `${value('chat_room_feed_held_total')} held for their turn, ${value('chat_room_feed_gap_fills_total')} gap fills, ` +
-    `${value('chat_room_feed_recovered_total')} read from the store`;
+    `${value('chat_room_feed_recoveries_total')} relay recoveries, ${value('chat_room_feed_recovered_total')} read from the store`;
 }
 
 /** Sends `count` receipted messages, one every `everyMs`, paced against the clock; resolves with every RECEIPT in. */
@@ -126,6 +126,11 @@ describe('#12 per-room order across two nodes', { timeout: 300_000 }, () => {
     console.log(`# ${TOTAL} messages from ${SENDERS} senders in ${sentIn} ms (${Math.round((TOTAL * 1000) / sentIn)}/s), ` +
       `${openedWhileWriting} of ${RESUMES} resumes opened while they wrote; node A: ${await feedCounters(a)}; node B: ${await feedCounters(b)}; ` +
       report.map((r) => `${r.kind}: ${r.late} out of order, ${r.missing} missing, ${r.extra} extra`).join('; '));
+    if (report.some((r) => r.missing > 0 || r.late > 0 || r.extra !== 0)) {
+      for (const [name, node] of [['A', a], ['B', b]] as const) {
+        console.log(`# node ${name} warnings:\n${node.output().split('\n').filter((l) => /WARN|ERROR/.test(l)).slice(0, 20).join('\n')}`);
+      }
+    }
     for (const r of report) assert.deepEqual(r.got, r.expected, `${r.kind}: every stored message above its start, once, in id order`);
     assert.equal(resumes.length, RESUMES);
     assert.ok(openedWhileWriting >= RESUMES / 2, `${openedWhileWriting} resumes opened while the writers ran: too few to mean anything`);

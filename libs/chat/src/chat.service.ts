@@ -104,7 +104,7 @@ export class ChatService implements ChatApi, BeforeApplicationShutdown {
     const after = idOrUndefined(afterId);
     return new ReplayingSubscriber(this.feeds, this.repository, room, after, deliver, {
       pageSize: this.replayPageSize,
-      onError: (error) => this.logger.warn(`catching up room ${room} failed, going live: ${String(error)}`),
+      onError: (error) => this.logger.warn(`catching up room ${room} failed, retrying: ${String(error)}`),
       onDeliverError: (error) => this.logger.warn(`a follower of room ${room} failed: ${String(error)}`),
     });
   }

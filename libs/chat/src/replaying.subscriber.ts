@@ -11,8 +11,12 @@ export interface ReplaySource {
 export interface ReplayingSubscriberOptions {
   /** Stored messages read per query while catching up. */
   pageSize?: number;
-  /** A failed read while catching up; the subscriber then goes live without the rest. */
+  /**
+   * A failed read while catching up (the database is away); the read is tried again after retryDelayMs,
+   * live messages held meanwhile, so that a blip never becomes a gap.
+   */
   onError?: (error: unknown) => void;
+  retryDelayMs?: number;
   /** A throwing `deliver`; the default swallows it so one consumer cannot stop the others. */
   onDeliverError?: (error: unknown) => void;
 }
@@ -37,6 +41,8 @@ export class ReplayingSubscriber {
   private stopped = false;
   private readonly pageSize: number;
   private handle: FeedHandle | undefined;
+  private overflowed = false;
+  private readonly retryDelayMs: number;
 
   constructor(
     private readonly feeds: RoomFeeds,
@@ -48,6 +54,7 @@ export class ReplayingSubscriber {
   ) {
     this.lastId = afterId ?? 0;
     this.pageSize = Math.max(1, options.pageSize ?? 500);
+    this.retryDelayMs = Math.max(0, options.retryDelayMs ?? 1_000);
   }
 
   /**
@@ -79,27 +86,33 @@ export class ReplayingSubscriber {
   private deliver(message: BrokerMessage, id: number | undefined): void {
     if (this.stopped) return;
     if (!this.held) return this.pass(message, id);
-    // Held messages are stored too, and committed before the pages still to be read: past the cap they
-    // are dropped and those pages bring them.
-    if (this.held.push(message) > MAX_HELD) this.held = [];
+    // Held messages are stored too: past the cap they are dropped, and the store is read once more for them.
+    if (this.held.push(message) > MAX_HELD) {
+      this.held = [];
+      this.overflowed = true;
+    }
   }
 
   private async catchUp(): Promise<void> {
-    try {
-      // Read history once the feed knows where it starts: what is stored after that reaches us through it.
-      await this.ready;
-      while (!this.stopped) {
-        const page = await this.source.after(this.room, this.lastId, this.pageSize);
-        for (const stored of page) if (!this.stopped) this.pass(roomMessage(stored), stored.id);
-        if (page.length < this.pageSize) break;
+    // Read history once the feed knows where it starts: what is stored after that reaches us through it.
+    await this.ready;
+    while (!this.stopped) {
+      try {
+        this.overflowed = false;
+        for (;;) {
+          const page = await this.source.after(this.room, this.lastId, this.pageSize);
+          for (const stored of page) if (!this.stopped) this.pass(roomMessage(stored), stored.id);
+          if (page.length < this.pageSize || this.stopped) break;
+        }
+        if (!this.overflowed) break;
+      } catch (error) {
+        this.options.onError?.(error);
+        await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs));
       }
-    } catch (error) {
-      this.options.onError?.(error);
-    } finally {
-      const held = this.held ?? [];
-      this.held = undefined;
-      for (const message of held) if (!this.stopped) this.pass(message, chatIdOf(message));
     }
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const message of held) if (!this.stopped) this.pass(message, chatIdOf(message));
   }
 
   private pass(message: BrokerMessage, id: number | undefined): void {
