@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { RawStomp } from '../../support/raw-stomp';
+import { RawStomp, frameText } from '../../support/raw-stomp';
 import { startServer, type RunningServer } from '../../support/server';
 
 export const RELAY = 'stomp://guest:guest@127.0.0.1:61613';
@@ -45,17 +45,20 @@ export async function startCluster(label: string, count = 2, env: Record<string,
   return { nodes, stop };
 }
 
+/** A STOMP 1.2 session on `server`; CONNECTED may take a while on a machine busy with two nodes. */
 export async function stompClient(server: RunningServer, headers: Record<string, string> = {}): Promise<RawStomp> {
   const c = await RawStomp.open(`${server.wsUrl}/chat`);
-  await c.connect({ 'heart-beat': '0,0', ...headers });
+  c.send(frameText('CONNECT', { 'accept-version': '1.2', host: 'localhost', 'heart-beat': '0,0', ...headers }));
+  const reply = await c.next((x) => x.command === 'CONNECTED' || x.command === 'ERROR', 30_000);
+  if (reply.command === 'ERROR') throw new Error(`ERROR: ${reply.headers.get('message')}`);
   return c;
 }
 
-export async function until(test: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+export async function until(test: () => boolean | Promise<boolean>, timeoutMs: number, what: string, everyMs = 20): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await test())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 
