@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ChatError, CHAT_ERRORS } from './chat-error';
-import { chatIdOf, formatTime, legacyChatMessage, renderStoredMessage, roomMessage } from './chat-message.render';
+import { chatIdOf, formatTime, messagesFeedMessage, renderStoredMessage, roomMessage } from './chat-message.render';
 
 const stored = { id: 7, room: 'lobby', seq: 3, from: 'alice', text: 'hé 🙂', sentAt: new Date(2024, 0, 2, 3, 4, 5, 6) };
 
@@ -28,7 +28,7 @@ describe('chat message rendering', () => {
   });
 
   it('renders the seed shape for /topic/messages', () => {
-    const message = legacyChatMessage(stored);
+    const message = messagesFeedMessage(stored);
     assert.equal(message.destination, '/topic/messages');
     assert.equal(message.body.toString('utf8'), '{"from":"alice","text":"hé 🙂","time":"03:04"}');
   });

@@ -8,9 +8,9 @@ export const CHAT_ID_HEADER = 'chat-id';
  * and gap-checks by it, and takes it off before any client sees the message (clients know ids only).
  */
 export const CHAT_SEQ_HEADER = 'chat-seq';
-/** The seed's flow: SEND /app/chat is stored in this room and also published to LEGACY_CHAT_DESTINATION. */
-export const LEGACY_CHAT_ROOM = 'messages';
-export const LEGACY_CHAT_DESTINATION = '/topic/messages';
+/** The messages feed (the seed's one room): SEND /app/chat is stored in this room and published, as `{from,text,time}`, to MESSAGES_FEED_DESTINATION. */
+export const MESSAGES_FEED_ROOM = 'messages';
+export const MESSAGES_FEED_DESTINATION = '/topic/messages';
 
 /** The stored message as every transport shows it (STOMP, SSE, REST, long polling, plain WebSocket). */
 export interface StoredMessageJson {
@@ -69,9 +69,9 @@ export function withoutSeq(message: BrokerMessage): BrokerMessage {
 }
 
 /** The seed's `/topic/messages` shape: `{"from","text","time"}` (it carries `chat-id` too). */
-export function legacyChatMessage(message: StoredMessage): BrokerMessage {
+export function messagesFeedMessage(message: StoredMessage): BrokerMessage {
   const body = { from: message.from, text: message.text, time: formatTime(message.sentAt) };
-  return createMessage(LEGACY_CHAT_DESTINATION, JSON.stringify(body), headers(message));
+  return createMessage(MESSAGES_FEED_DESTINATION, JSON.stringify(body), headers(message));
 }
 
 /** The `chat-id` of a published chat message, or undefined for anything else. */

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, Optional, type BeforeApplicationShutdown } 
 import { BROKER, type BrokerMessage, type BrokerPort } from '@app/messaging';
 import type { ChatApi, HistoryQuery, PostInput, RoomFollow } from './chat-api.port';
 import { ChatError } from './chat-error';
-import { LEGACY_CHAT_ROOM, legacyChatMessage, publishedRoomMessage } from './chat-message.render';
+import { MESSAGES_FEED_ROOM, messagesFeedMessage, publishedRoomMessage } from './chat-message.render';
 import { CHAT_REPOSITORY, type ChatRepository, type RoomSummary, type StoredMessage } from './chat-repository.port';
 import { MessageWriter, type CommittedWrite, type MessageWriterOptions, type MessageWriterStats } from './message.writer';
 import { validatePost, validateRoom } from './post-message.dto';
@@ -22,14 +22,14 @@ export interface ChatOptions {
 export const CHAT_OPTIONS = Symbol('ChatOptions');
 
 /** The body of SEND /app/chat. */
-export interface LegacyChatInput {
+export interface ChatInput {
   from?: unknown;
   text: unknown;
   clientMessageId?: string;
 }
 
 /** Where a committed message is published: its room topic, and for /app/chat also /topic/messages. */
-type Route = 'room' | 'room+legacy';
+type Route = 'room' | 'room+feed';
 
 /**
  * The one chat service behind every door. A post is validated, queued for group commit, stored,
@@ -63,8 +63,8 @@ export class ChatService implements ChatApi, BeforeApplicationShutdown {
   }
 
   /** SEND /app/chat: stored in room `messages`, published to /topic/rooms/messages and /topic/messages. */
-  async postChat(input: LegacyChatInput, principal?: string): Promise<StoredMessage> {
-    return this.store(LEGACY_CHAT_ROOM, input, principal, 'room+legacy');
+  async postChat(input: ChatInput, principal?: string): Promise<StoredMessage> {
+    return this.store(MESSAGES_FEED_ROOM, input, principal, 'room+feed');
   }
 
   /**
@@ -123,7 +123,7 @@ export class ChatService implements ChatApi, BeforeApplicationShutdown {
     await this.writer.close();
   }
 
-  private async store(room: unknown, input: LegacyChatInput, principal: string | undefined, route: Route): Promise<StoredMessage> {
+  private async store(room: unknown, input: ChatInput, principal: string | undefined, route: Route): Promise<StoredMessage> {
     const post = validatePost({
       room,
       from: principal ?? input.from,
@@ -138,7 +138,7 @@ export class ChatService implements ChatApi, BeforeApplicationShutdown {
     for (const { result, context } of batch) {
       if (result.duplicate) continue;
       this.send(publishedRoomMessage(result.message));
-      if (context === 'room+legacy') this.send(legacyChatMessage(result.message));
+      if (context === 'room+feed') this.send(messagesFeedMessage(result.message));
     }
   }
 

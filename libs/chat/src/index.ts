@@ -19,15 +19,15 @@ export {
   roomMessage,
   publishedRoomMessage,
   withoutSeq,
-  legacyChatMessage,
+  messagesFeedMessage,
   roomDestination,
   formatTime,
   chatIdOf,
   chatSeqOf,
   CHAT_ID_HEADER,
   CHAT_SEQ_HEADER,
-  LEGACY_CHAT_ROOM,
-  LEGACY_CHAT_DESTINATION,
+  MESSAGES_FEED_ROOM,
+  MESSAGES_FEED_DESTINATION,
   type StoredMessageJson,
 } from './chat-message.render';
 export { MessageWriter, type MessageWriterOptions, type MessageWriterStats, type CommittedWrite } from './message.writer';
@@ -39,7 +39,7 @@ export {
   DEFAULT_HISTORY_LIMIT,
   MAX_HISTORY_LIMIT,
   type ChatOptions,
-  type LegacyChatInput,
+  type ChatInput,
 } from './chat.service';
 export { ChatModule } from './chat.module';
 export { JwtAuthenticator, type JwtKeys } from './identity/jwt.authenticator';

@@ -83,6 +83,19 @@ export function validatePost(input: { room: unknown; from: unknown; text: unknow
   return { room: dto.room, from: dto.from, text: dto.text, ...(dto.clientMessageId !== undefined && { clientMessageId: dto.clientMessageId }) };
 }
 
+/** A user's name as a sender's `from` must be: 1 to 64 code points, no control, bidi or zero-width characters. */
+class UserNameDto {
+  @IsString() @CodePointLength(1, MAX_FROM) @Forbids(NAME_FORBIDDEN)
+  name!: string;
+}
+
+export function validateUserName(name: unknown): string {
+  const dto = new UserNameDto();
+  dto.name = name as string;
+  if (validateSync(dto).length > 0) throw new ChatError('invalid-from');
+  return dto.name;
+}
+
 export function validateRoom(room: unknown): string {
   if (typeof room !== 'string' || !ROOM_PATTERN.test(room)) throw new ChatError('invalid-room');
   return room;

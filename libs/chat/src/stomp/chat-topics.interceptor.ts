@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { StompClientError, StompInterceptor, type StompChannelInterceptor, type StompFrame } from '@app/stomp';
-import { LEGACY_CHAT_DESTINATION } from '../chat-message.render';
+import { MESSAGES_FEED_DESTINATION } from '../chat-message.render';
 
 const ROOM_TOPICS = '/topic/rooms/';
 
@@ -14,7 +14,7 @@ export class ChatTopicsInterceptor implements StompChannelInterceptor {
   preSend(frame: StompFrame): void {
     if (frame.command !== 'SEND') return;
     const destination = frame.headers.get('destination') ?? '';
-    if (destination === LEGACY_CHAT_DESTINATION || destination.startsWith(ROOM_TOPICS)) {
+    if (destination === MESSAGES_FEED_DESTINATION || destination.startsWith(ROOM_TOPICS)) {
       throw new StompClientError(
         'forbidden-destination',
         'Chat messages go through /app (e.g. /app/rooms/{room}) so that they are validated and stored.',

@@ -19,12 +19,13 @@ import {
   ROOM_EVENT_SCHEMA, ROOM_POST_SCHEMA, STORED_MESSAGE_SCHEMA, TYPING_POST_SCHEMA,
 } from '../chat-schemas';
 import { ChatService, DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT } from '../chat.service';
-import { messageFields, validatePost, validateRoom } from '../post-message.dto';
+import { validatePost, validateRoom } from '../post-message.dto';
+import { ChatMessageBody } from './chat-message.body';
+import { UserNamePipe } from './user-name.pipe';
 import { SignedInNames } from './signed-in-names';
 import { RoomPresence, type PresenceSnapshot } from '../presence/room-presence';
 import { RoomTyping } from '../presence/room-typing';
 
-type Body = Record<string, unknown>;
 
 /**
  * The chat's STOMP handlers, as Spring @Controller methods. The @AsyncApi decorators say what the
@@ -71,9 +72,8 @@ export class ChatController {
   @MessageMapping('/chat')
   @AsyncApiOperation({ summary: 'Post to room `messages`, the seed\'s single room.', payload: CHAT_POST_SCHEMA })
   @AsyncApiPublishes('/topic/messages', { summary: 'Every message of room `messages`, in the seed\'s shape.', payload: CHAT_FEED_MESSAGE_SCHEMA })
-  async legacyChat(@Payload() body: Body, @Principal() user?: string, @Header('client-message-id') clientMessageId?: string): Promise<void> {
-    const { from, text } = messageFields(body);
-    await this.service.postChat({ from, text, clientMessageId }, user);
+  async postToMessagesFeed(@Payload() body: ChatMessageBody, @Principal() user?: string, @Header('client-message-id') clientMessageId?: string): Promise<void> {
+    await this.service.postChat({ from: body.from, text: body.text, clientMessageId }, user);
   }
 
   /** Stored, then broadcast to /topic/rooms/{room} by the chat service (once, in id order). */
@@ -90,11 +90,11 @@ export class ChatController {
   })
   async post(
     @DestinationVariable('room') room: string,
-    @Payload() body: Body,
+    @Payload() body: ChatMessageBody,
     @Principal() user?: string,
     @Header('client-message-id') clientMessageId?: string,
   ): Promise<void> {
-    const { from, text } = messageFields(body);
+    const { from, text } = body;
     await this.chat.post({ room, from, text, clientMessageId }, user);
   }
 
@@ -124,11 +124,9 @@ export class ChatController {
     summary: 'Direct messages: to every session of the recipient, and of the sender.',
     payload: DIRECT_MESSAGE_SCHEMA,
   })
-  dm(@DestinationVariable('user') to: string, @Payload() body: Body, @Session() ctx: SessionContext): void {
+  dm(@DestinationVariable('user', UserNamePipe) to: string, @Payload() body: ChatMessageBody, @Session() ctx: SessionContext): void {
     const principal = ctx.principal?.name;
-    const fields = messageFields(body);
-    const post = validatePost({ room: 'dm', from: principal ?? fields.from, text: fields.text });
-    validatePost({ room: 'dm', from: to, text: 'x' });
+    const post = validatePost({ room: 'dm', from: principal ?? body.from, text: body.text });
     // An anonymous session may pick any name, but not one a signed-in user is using right now, nor one
     // that only looks like it (case, width, invisible characters, confusable letters).
     if (!principal && this.signedIn.claimed(post.from)) {
