@@ -46,4 +46,22 @@ describe('#11 SendLimit', () => {
     await sleep(60);
     assert.equal(drops, 0);
   });
+
+  it('a client that keeps taking bytes, however slowly, is not dropped; one that takes none for the limit is', async () => {
+    let pending = 0;
+    let drops = 0;
+    const limit = new SendLimit({ bufferBytes: 1e9, timeLimitMs: 60 }, () => pending, () => drops++);
+    // For 200 ms: 100 bytes written every 10 ms, 90 of the queue taken meanwhile: never empty, always moving.
+    for (let t = 0; t < 20; t++) {
+      pending = Math.max(1, pending - 90) + 100;
+      limit.written(100);
+      await sleep(10);
+    }
+    assert.equal(drops, 0, 'a slow reader that reads is not stuck');
+    // Now it stops reading: nothing leaves the queue.
+    limit.written(100);
+    pending += 100;
+    await sleep(150);
+    assert.equal(drops, 1);
+  });
 });

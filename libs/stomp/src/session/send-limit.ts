@@ -8,13 +8,16 @@ export interface SendLimits {
 
 /**
  * The one slow-consumer rule of every door (Spring's ConcurrentWebSocketSessionDecorator, Centrifuge's
- * write queue): a client is dropped when its unsent bytes pass `bufferBytes`, or when its queue has not
- * been empty for `timeLimitMs`. The door calls `written()` after each write; a timer runs only while
+ * write queue): a client is dropped when its unsent bytes pass `bufferBytes`, or when it has taken none
+ * of them for `timeLimitMs`. The door calls `written()` after each write; a timer runs only while
  * something is waiting, so an idle or keeping-up client costs nothing, and a client that stops reading
  * after its last message is still dropped on time.
  */
 export class SendLimit {
   private blockedSince = 0;
+  /** Bytes handed to the door so far, and how many of them had left it at the last look. */
+  private bytesWritten = 0;
+  private flushedAtLastLook = 0;
   private timer: NodeJS.Timeout | undefined;
   private dropped = false;
 
@@ -31,9 +34,10 @@ export class SendLimit {
     return this.dropped;
   }
 
-  /** After a write: judge the queue as it is now. */
-  written(): void {
+  /** After a write of `bytes`: judge the queue as it is now. */
+  written(bytes = 0): void {
     if (this.dropped) return;
+    this.bytesWritten += bytes;
     const pending = this.buffered();
     // The hot path: a client that keeps up has nothing pending and no timer to clear.
     if (pending === 0) return this.blockedSince === 0 ? undefined : this.clear();
@@ -41,10 +45,23 @@ export class SendLimit {
     const now = performance.now();
     if (this.blockedSince === 0) {
       this.blockedSince = now;
+      this.flushedAtLastLook = this.bytesWritten - pending;
       this.arm(this.limits.timeLimitMs);
-    } else if (now - this.blockedSince > this.limits.timeLimitMs) {
+    } else if (!this.progressed(pending, now) && now - this.blockedSince > this.limits.timeLimitMs) {
       this.drop();
     }
+  }
+
+  /**
+   * A client that is taking bytes, however slowly, is not stuck: the clock measures time without
+   * progress (as a write blocked that long would), not time with a non-empty queue.
+   */
+  private progressed(pending: number, now: number): boolean {
+    const flushed = this.bytesWritten - pending;
+    if (flushed <= this.flushedAtLastLook) return false;
+    this.flushedAtLastLook = flushed;
+    this.blockedSince = now;
+    return true;
   }
 
   /** The connection is gone: no timer may outlive it. */
@@ -58,7 +75,9 @@ export class SendLimit {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (this.dropped) return;
-      if (this.buffered() === 0) return this.clear();
+      const pending = this.buffered();
+      if (pending === 0) return this.clear();
+      this.progressed(pending, performance.now());
       const waited = performance.now() - this.blockedSince;
       if (waited >= this.limits.timeLimitMs) return this.drop();
       this.arm(this.limits.timeLimitMs - waited);

@@ -535,7 +535,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     if (this.deps.log.frames) this.deps.log.frameOut(this, bytes);
     this.heartbeat.sent();
     this.meter.frameOut();
-    this.sendLimit.written();
+    this.sendLimit.written(bytes.length);
   }
 
   // ---- endings ----------------------------------------------------------------------------------

@@ -75,7 +75,7 @@ export class SseStream {
     if (this.sendLimit.isDropped) return;
     this.counters.framesOut++;
     this.res.write(chunk);
-    this.sendLimit.written();
+    this.sendLimit.written(chunk.length);
   }
 
   private cutOff(): void {

@@ -66,7 +66,7 @@ export class PlainWsClient {
     if (this.sendLimit.isDropped) return;
     this.counters.framesOut++;
     this.ws.send(data, TEXT);
-    this.sendLimit.written();
+    this.sendLimit.written(typeof data === 'string' ? Buffer.byteLength(data) : data.length);
   }
 
   private receive(data: RawData, isBinary: boolean): void {
