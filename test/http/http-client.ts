@@ -1,4 +1,5 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 
 export interface HttpAnswer {
   status: number;
@@ -13,14 +14,19 @@ export interface RequestOptions {
   body?: string | Buffer;
   /** Sends the body with chunked encoding instead of a Content-Length. */
   chunked?: boolean;
+  /** For https:// URLs: the certificate to trust (a self-signed server's own). */
+  ca?: Buffer;
+  /** Source address (127.0.0.x), to be another client for per-address limits. */
+  localAddress?: string;
 }
 
-/** A plain node:http request (so any header, Origin included, goes out exactly as given). */
+/** A plain node:http(s) request (so any header, Origin included, goes out exactly as given). */
 export function request(url: string, options: RequestOptions = {}): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { ...options.headers };
     if (options.body !== undefined && !options.chunked) headers['content-length'] = Buffer.byteLength(options.body);
-    const req = httpRequest(url, { method: options.method ?? 'GET', headers, agent: false }, (res) => {
+    const send = url.startsWith('https:') ? httpsRequest : httpRequest;
+    const req = send(url, { method: options.method ?? 'GET', headers, agent: false, ca: options.ca, localAddress: options.localAddress }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -35,9 +41,10 @@ export function request(url: string, options: RequestOptions = {}): Promise<Http
   });
 }
 
-export function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<HttpAnswer> {
+export function postJson(url: string, body: unknown, headers: Record<string, string> = {}, ca?: Buffer): Promise<HttpAnswer> {
   return request(url, {
     method: 'POST',
+    ca,
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
   });

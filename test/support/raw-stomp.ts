@@ -32,9 +32,9 @@ export class RawStomp {
     ws.on('error', () => undefined);
   }
 
-  static open(url: string, protocols: string[] = ['v12.stomp'], headers: Record<string, string> = {}): Promise<RawStomp> {
+  static open(url: string, protocols: string[] = ['v12.stomp'], headers: Record<string, string> = {}, options: WebSocket.ClientOptions = {}): Promise<RawStomp> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, protocols, { headers });
+      const ws = new WebSocket(url, protocols, { ...options, headers });
       const client = new RawStomp(ws);
       ws.once('open', () => resolve(client));
       ws.once('error', reject);

@@ -3,10 +3,13 @@ import { join } from 'node:path';
 
 export interface RunningServer {
   port: number;
-  /** http://127.0.0.1:PORT */
+  /** http://127.0.0.1:PORT (https:// when TLS_CERT_FILE and TLS_KEY_FILE are set) */
   url: string;
-  /** ws://127.0.0.1:PORT */
+  /** ws://127.0.0.1:PORT (wss://) */
   wsUrl: string;
+  /** STOMP_TCP_PORT and STOMP_TLS_PORT as the server bound them (0 resolved), when set. */
+  tcpPort?: number;
+  tlsPort?: number;
   process: ChildProcess;
   /** Everything the server printed so far. */
   output(): string;
@@ -23,7 +26,11 @@ const running = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
-const LISTENING = /listening on http:\/\/[^\s:]+:(\d+)/;
+const LISTENING = /listening on (https?):\/\/[^\s:]+:(\d+)/;
+const portOf = (out: string, scheme: string) => {
+  const m = new RegExp(`listening on ${scheme.replace('+', '\\+')}://[^\\s:]+:(\\d+)`).exec(out);
+  return m ? Number(m[1]) : undefined;
+};
 
 /**
  * Starts the real server (dist build) as a child process on a free port, as a user would run it.
@@ -41,6 +48,7 @@ export async function startServer(env: Record<string, string> = {}, timeoutMs = 
     running.delete(child);
     resolve(code);
   }));
+  let scheme = 'http';
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => {
       // A server that did not come up is not left running behind the failed test.
@@ -52,7 +60,8 @@ export async function startServer(env: Record<string, string> = {}, timeoutMs = 
       const m = LISTENING.exec(out);
       if (m) {
         clearTimeout(timer);
-        resolve(Number(m[1]));
+        scheme = m[1]!;
+        resolve(Number(m[2]));
       }
     };
     child.stdout!.on('data', onData);
@@ -64,8 +73,11 @@ export async function startServer(env: Record<string, string> = {}, timeoutMs = 
   });
   return {
     port,
-    url: `http://127.0.0.1:${port}`,
-    wsUrl: `ws://127.0.0.1:${port}`,
+    url: `${scheme}://127.0.0.1:${port}`,
+    wsUrl: `${scheme === 'https' ? 'wss' : 'ws'}://127.0.0.1:${port}`,
+    // The server prints these lines before the HTTP one.
+    tcpPort: portOf(out, 'stomp'),
+    tlsPort: portOf(out, 'stomp+ssl'),
     process: child,
     output: () => out,
     stop: async () => {

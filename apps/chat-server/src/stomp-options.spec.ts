@@ -3,7 +3,9 @@ import { describe, it } from 'node:test';
 import { NestFactory } from '@nestjs/core';
 import { Injectable, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule, loadConfig } from '@app/config';
-import { BROKER, MessagingTemplate, SimpleBroker, StompBrokerModule, StompRelayBroker, UserSessionRegistry, type BrokerMessage, type BrokerPort } from '@app/stomp';
+import {
+  BROKER, ConnectionLimiter, MessagingTemplate, SimpleBroker, StompBrokerModule, StompRelayBroker, StompTcpServer, UserSessionRegistry, type BrokerMessage, type BrokerPort,
+} from '@app/stomp';
 import { stompOptionsFrom } from './stomp-options';
 
 /** Some application provider that only knows the template. */
@@ -53,6 +55,27 @@ describe('StompBrokerModule with the options stompOptionsFrom(AppConfig) builds'
       const broker = app.get<BrokerPort>(BROKER);
       assert.ok(broker instanceof StompRelayBroker);
       assert.equal(broker.health().up, false);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+// #15: STOMP_TCP_PORT and STOMP_TLS_PORT become the library's `tcp` listeners on HOST, started with the
+// application context, with MAX_CONNECTIONS_PER_IP as the one ConnectionLimiter.
+describe('stompOptionsFrom: the TCP and TLS doors', () => {
+  it('has none without the port variables, and plain TCP on HOST with STOMP_TCP_PORT', async () => {
+    assert.deepEqual(stompOptionsFrom(loadConfig({})).tcp, []);
+    const options = stompOptionsFrom(loadConfig({ STOMP_TCP_PORT: '61613', HOST: '127.0.0.1', MAX_CONNECTIONS_PER_IP: '7' }));
+    assert.deepEqual(options.tcp, [{ port: 61613, host: '127.0.0.1' }]);
+    assert.equal(options.maxConnectionsPerAddress, 7);
+
+    const app = await context({ STOMP_TCP_PORT: '0', HOST: '127.0.0.1', MAX_CONNECTIONS_PER_IP: '7' });
+    try {
+      const [listening] = app.get(StompTcpServer).listening;
+      assert.equal(listening?.scheme, 'stomp');
+      assert.ok(listening!.address.port > 0, 'port 0 is resolved');
+      assert.equal(app.get(ConnectionLimiter).maxPerAddress, 7);
     } finally {
       await app.close();
     }

@@ -1,5 +1,6 @@
 import { allowedOrigins, type AppConfig } from '@app/config';
-import type { SessionOptions, StompBrokerOptions } from '@app/stomp';
+import type { SessionOptions, StompBrokerOptions, StompTcpListenerOptions } from '@app/stomp';
+import { tlsCredentials } from './tls-credentials';
 
 /** The STOMP session options from the environment schema: the library itself never reads AppConfig. */
 export function sessionOptionsFrom(config: AppConfig): Partial<SessionOptions> {
@@ -15,7 +16,20 @@ export function sessionOptionsFrom(config: AppConfig): Partial<SessionOptions> {
   };
 }
 
-/** The chat server's broker: `/chat` with SockJS, `/app`, `/topic` + `/queue`, the relay when BROKER_RELAY is set. */
+/** STOMP_TCP_PORT and STOMP_TLS_PORT (with TLS_CERT_FILE/TLS_KEY_FILE) on HOST, like the HTTP port. */
+export function tcpListenersFrom(config: AppConfig): StompTcpListenerOptions[] {
+  const listeners: StompTcpListenerOptions[] = [];
+  if (config.STOMP_TCP_PORT !== undefined) listeners.push({ port: config.STOMP_TCP_PORT, host: config.HOST });
+  const tls = tlsCredentials(config);
+  if (config.STOMP_TLS_PORT !== undefined && tls) listeners.push({ port: config.STOMP_TLS_PORT, host: config.HOST, tls });
+  return listeners;
+}
+
+/**
+ * The chat server's broker: `/chat` with SockJS, `/app`, `/topic` + `/queue`, the relay when BROKER_RELAY
+ * is set, STOMP over TCP/TLS when their ports are. MAX_CONNECTIONS_PER_IP is the library's one
+ * ConnectionLimiter, which the HTTP server's connections count against too (TransportGateway).
+ */
 export function stompOptionsFrom(config: AppConfig): StompBrokerOptions {
   const origins = allowedOrigins(config);
   return {
@@ -31,5 +45,7 @@ export function stompOptionsFrom(config: AppConfig): StompBrokerOptions {
     publicOrigin: origins === '*' ? undefined : origins.own,
     logFrames: config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'verbose',
     userRegistryBroadcastMs: config.USER_REGISTRY_BROADCAST_MS,
+    tcp: tcpListenersFrom(config),
+    maxConnectionsPerAddress: config.MAX_CONNECTIONS_PER_IP,
   };
 }

@@ -141,6 +141,33 @@ export class AppConfig {
   })
   TRUST_PROXY?: string;
 
+  /** STOMP over plain TCP on this port (as brokers on 61613); unset: off. 0 picks a free port. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  STOMP_TCP_PORT?: number;
+
+  /** STOMP over TLS on this port, with TLS_CERT_FILE and TLS_KEY_FILE; unset: off. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @ValidateBy({ name: 'hasTlsFiles', validator: { validate: (_v: unknown, args) => hasTlsFiles(args?.object as AppConfig) } }, {
+    message: 'STOMP_TLS_PORT needs TLS_CERT_FILE and TLS_KEY_FILE',
+  })
+  STOMP_TLS_PORT?: number;
+
+  /**
+   * PEM certificate chain and private key files. Both set: the HTTP port serves HTTPS (and wss://), and
+   * STOMP_TLS_PORT may be used. One without the other is an error.
+   */
+  @IsOptional() @IsString() @MinLength(1)
+  @ValidateBy({ name: 'tlsPair', validator: { validate: (_v: unknown, args) => hasTlsFiles(args?.object as AppConfig) } }, {
+    message: 'TLS_CERT_FILE and TLS_KEY_FILE go together',
+  })
+  TLS_CERT_FILE?: string;
+
+  @IsOptional() @IsString() @MinLength(1)
+  @ValidateBy({ name: 'tlsPair', validator: { validate: (_v: unknown, args) => hasTlsFiles(args?.object as AppConfig) } }, {
+    message: 'TLS_CERT_FILE and TLS_KEY_FILE go together',
+  })
+  TLS_KEY_FILE?: string;
+
   /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
   @IsOptional() @IsString() @MinLength(8, { message: 'METRICS_TOKEN must be at least 8 characters' })
   METRICS_TOKEN?: string;
@@ -159,6 +186,10 @@ const KEYS = Object.keys(new AppConfig()).concat([
   'PUBLIC_URL',
   'TRUST_PROXY',
   'METRICS_TOKEN',
+  'STOMP_TCP_PORT',
+  'STOMP_TLS_PORT',
+  'TLS_CERT_FILE',
+  'TLS_KEY_FILE',
 ]);
 
 /** Reads the known variables from `env`; empty strings count as unset. Throws ConfigError naming every bad one. */
@@ -203,6 +234,11 @@ export function publicOrigin(url: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Both TLS files named (the check behind STOMP_TLS_PORT and the pair rule). */
+export function hasTlsFiles(config: Pick<AppConfig, 'TLS_CERT_FILE' | 'TLS_KEY_FILE'>): boolean {
+  return config.TLS_CERT_FILE !== undefined && config.TLS_KEY_FILE !== undefined;
 }
 
 /** TRUST_PROXY as proxy-addr's list, or undefined when proxy-addr refuses an entry. */

@@ -1,2 +1,2 @@
-export { AppConfig, ConfigError, loadConfig, allowedOrigins, publicOrigin, trustList, type OriginList } from './app-config';
+export { AppConfig, ConfigError, loadConfig, allowedOrigins, hasTlsFiles, publicOrigin, trustList, type OriginList } from './app-config';
 export { ConfigModule } from './config.module';

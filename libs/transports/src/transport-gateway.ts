@@ -2,9 +2,8 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
-import { AppConfig } from '@app/config';
 import { StompEndpointServer } from '@app/stomp';
-import { ConnectionCap, TOO_MANY_CONNECTIONS } from './connection-cap';
+import { ConnectionCap, TOO_MANY_CONNECTIONS, tcpSocketOf } from './connection-cap';
 import { sendError } from './http/send-error';
 import { PlainWsTransport } from './plain-ws/plain-ws.transport';
 import { SOCKET_IO_PATH, SocketIoTransport } from './socketio/socketio.transport';
@@ -33,7 +32,6 @@ export class TransportGateway implements BeforeApplicationShutdown {
   private server?: Server;
 
   constructor(
-    config: AppConfig,
     /** The library's STOMP endpoints (/chat, with SockJS); this gateway adds the chat's other socket door. */
     readonly endpoints: StompEndpointServer,
     plainWs: PlainWsTransport,
@@ -62,7 +60,7 @@ export class TransportGateway implements BeforeApplicationShutdown {
     });
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       // An upgraded socket is held by its client (behind a proxy, the one it names) until it closes.
-      const release = this.overCap.has(req.socket) ? undefined : this.cap.hold(req);
+      const release = this.overCap.has(tcpSocketOf(req.socket)) ? undefined : this.cap.hold(req);
       if (release) {
         socket.once('close', release);
         return this.endpoints.router.dispatch(req, socket, head);
@@ -72,7 +70,7 @@ export class TransportGateway implements BeforeApplicationShutdown {
     });
     const sockjs = this.endpoints.middleware();
     return (req, res, next) => {
-      if (this.overCap.has(req.socket)) return sendError(res, 429, { ...TOO_MANY_CONNECTIONS }, true);
+      if (this.overCap.has(tcpSocketOf(req.socket))) return sendError(res, 429, { ...TOO_MANY_CONNECTIONS }, true);
       if (pathOf(req.url) === SOCKET_IO_PATH) return this.socketIo.handleRequest(req, res);
       sockjs(req, res, next);
     };
@@ -90,3 +88,4 @@ export class TransportGateway implements BeforeApplicationShutdown {
     this.server?.close();
   }
 }
+

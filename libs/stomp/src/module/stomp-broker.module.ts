@@ -7,9 +7,11 @@ import {
   AUTHENTICATOR, DEFAULT_SESSION_OPTIONS, SESSION_OPTIONS, STOMP_APPLICATION, STOMP_BUILTIN_INTERCEPTORS, StompSessionModule,
   type Authenticator, type SessionOptions, type StompChannelInterceptor,
 } from '@app/stomp-session';
+import { ConnectionLimiter } from '@app/stomp-transport';
 import { DestinationAuthorization } from '../security';
 import { RouterStompApplication } from './router-stomp.application';
 import { STOMP_ENDPOINT_ATTACH, StompEndpointServer } from './stomp-endpoint.server';
+import { StompTcpServer } from './stomp-tcp.server';
 import { STOMP_BROKER_OPTIONS, resolveOptions, type ResolvedStompBrokerOptions, type StompBrokerOptions } from './stomp-broker.options';
 
 export interface StompBrokerModuleExtras {
@@ -33,7 +35,8 @@ export interface StompBrokerAsyncOptions extends StompBrokerModuleExtras {
 
 /**
  * Spring's @EnableWebSocketMessageBroker for Nest: the broker (simple or relay), user destinations,
- * STOMP sessions, @MessageMapping discovery and the endpoints, configured only by StompBrokerOptions.
+ * STOMP sessions, @MessageMapping discovery, the endpoints and the TCP/TLS listeners, configured only by
+ * StompBrokerOptions.
  *
  *   StompBrokerModule.forRoot({ endpoints: [{ path: '/gs-guide-websocket', sockjs: true }] })
  */
@@ -119,8 +122,16 @@ export class StompBrokerModule {
         MessageRoutingModule,
         StompSessionModule.forRoot({ imports: extras.application ?? [defaultApplication], optionsProvided: true }),
       ],
-      providers: [StompEndpointServer],
-      exports: [StompEndpointServer, MessageRoutingModule],
+      providers: [
+        StompEndpointServer,
+        StompTcpServer,
+        {
+          provide: ConnectionLimiter,
+          inject: [STOMP_BROKER_OPTIONS],
+          useFactory: (o: ResolvedStompBrokerOptions) => new ConnectionLimiter(o.maxConnectionsPerAddress),
+        },
+      ],
+      exports: [StompEndpointServer, StompTcpServer, ConnectionLimiter, MessageRoutingModule],
     };
   }
 }

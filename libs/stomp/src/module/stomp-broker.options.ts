@@ -1,5 +1,6 @@
 import type { SessionOptions } from '@app/stomp-session';
 import type { StompRelayOptions } from '@app/broker-relay';
+import type { StompTlsCredentials } from '@app/stomp-transport';
 import type { DestinationRule } from '../security';
 
 /** One STOMP endpoint: Spring's `registry.addEndpoint(path)`, with `.withSockJS()` as `sockjs: true`. */
@@ -7,6 +8,16 @@ export interface StompEndpointOptions {
   path: string;
   /** SockJS fallback under the same path (every SockJS transport); default true. */
   sockjs?: boolean;
+}
+
+/** STOMP on a socket of its own, as message brokers serve it on 61613: plain TCP or, with `tls`, TLS. */
+export interface StompTcpListenerOptions {
+  /** 0 picks a free port (StompTcpServer.listening names it). */
+  port: number;
+  /** Default: every interface. */
+  host?: string;
+  /** Certificate chain and key (PEM contents, not paths): the door speaks TLS. */
+  tls?: StompTlsCredentials;
 }
 
 /**
@@ -44,6 +55,14 @@ export interface StompBrokerOptions {
    * a node silent for three periods is taken as gone and its users as offline. Default 10000 ms.
    */
   userRegistryBroadcastMs?: number;
+  /** STOMP over TCP and TLS listeners, started with the application. Default none. */
+  tcp?: StompTcpListenerOptions[];
+  /**
+   * Connections one remote address (IPv6: one /64) may hold open on the TCP doors; 0 = no cap (the
+   * default). The count is the module's ConnectionLimiter provider, so an application that counts its
+   * HTTP server's connections with the same provider has one cap over every door.
+   */
+  maxConnectionsPerAddress?: number;
 }
 
 export interface ResolvedStompBrokerOptions {
@@ -56,6 +75,8 @@ export interface ResolvedStompBrokerOptions {
   allowedOrigins: '*' | (ReadonlySet<string> & { readonly own?: string });
   authorization: DestinationRule[];
   userRegistryBroadcastMs: number;
+  tcp: StompTcpListenerOptions[];
+  maxConnectionsPerAddress: number;
 }
 
 export const STOMP_BROKER_OPTIONS = Symbol('StompBrokerOptions');
@@ -74,5 +95,7 @@ export function resolveOptions(options: StompBrokerOptions): ResolvedStompBroker
       : Object.assign(new Set(options.allowedOrigins ?? []), options.publicOrigin === undefined ? {} : { own: options.publicOrigin }),
     authorization: options.authorization ?? [],
     userRegistryBroadcastMs: options.userRegistryBroadcastMs ?? 10_000,
+    tcp: options.tcp ?? [],
+    maxConnectionsPerAddress: options.maxConnectionsPerAddress ?? 0,
   };
 }

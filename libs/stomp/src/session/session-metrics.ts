@@ -26,9 +26,10 @@ const NO_METER: SessionMeter = {
 };
 export const NO_METRICS: SessionMetrics = { open: () => NO_METER };
 
-/** The door a transport name belongs to: every SockJS transport is the `sockjs` door. */
+/** The door a transport name belongs to: every SockJS transport is the `sockjs` door, TCP and TLS the `tcp` door. */
 export function doorOf(transport: string): string {
-  return transport.startsWith('sockjs') ? 'sockjs' : transport;
+  if (transport.startsWith('sockjs')) return 'sockjs';
+  return transport === 'tcp-tls' ? 'tcp' : transport;
 }
 
 /** WebSocket close codes the session asks its transport for. */

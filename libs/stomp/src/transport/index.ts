@@ -6,3 +6,4 @@ export { isOriginAllowed, requestOriginAllowed, type AllowedOrigins } from './or
 export { ConnectionLimiter, addressKey } from './connection-limiter';
 export { AddressRateLimiter } from './address-rate-limiter';
 export { OPEN_CLIENT_POLICY, type ClientPolicy } from './client-policy';
+export { StompTcpTransport, TcpConnection, type StompTcpTransportOptions, type StompTlsCredentials } from './tcp';

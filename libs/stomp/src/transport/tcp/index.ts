@@ -1,0 +1,2 @@
+export { StompTcpTransport, type StompTcpTransportOptions, type StompTlsCredentials } from './stomp-tcp.transport';
+export { TcpConnection } from './tcp-connection';

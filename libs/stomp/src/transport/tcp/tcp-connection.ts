@@ -1,0 +1,50 @@
+import type { Socket } from 'node:net';
+import { CloseCode, type Connection } from '@app/stomp-session';
+
+/**
+ * How long a closing socket may take to hand the peer what is queued (the ERROR frame) and see it hang
+ * up, before it is cut. A peer that never reads or never closes gets no longer than this.
+ */
+const CLOSE_GRACE_MS = 2_000;
+
+/**
+ * A TCP (or TLS) socket as the STOMP session's Connection: STOMP frames go out as they are, with no
+ * framing of their own, since the STOMP decoder on the other side takes any chunking.
+ *
+ * Backpressure is the session's rule, as on every door: `bufferedBytes` is what the socket has accepted
+ * and the kernel has not, so the session drops a client past SEND_BUFFER_BYTES, or blocked longer than
+ * SEND_TIME_LIMIT_MS, exactly as it drops a slow WebSocket client.
+ */
+export class TcpConnection implements Connection {
+  /** TCP has no sub-protocol: the CONNECT frame alone names the version. */
+  readonly protocol = undefined;
+  private closing = false;
+
+  constructor(
+    private readonly socket: Socket,
+    readonly transport: string,
+    readonly remoteAddress: string,
+  ) {}
+
+  get bufferedBytes(): number {
+    return this.socket.writableLength;
+  }
+
+  /** Binary or text is a WebSocket distinction: on TCP a frame is bytes either way. */
+  send(data: Buffer): void {
+    if (this.closing || !this.socket.writable) return;
+    this.socket.write(data);
+  }
+
+  close(code?: number): void {
+    if (this.closing) return;
+    this.closing = true;
+    // A slow consumer will not read what is queued: free it now rather than after the grace.
+    if (code === CloseCode.SlowConsumer) return void this.socket.destroy();
+    // Otherwise what is queued (an ERROR frame) goes first, then our FIN. Bytes the peer still sends are
+    // read and dropped until it hangs up: closing with unread input would reset the connection, and the
+    // peer could lose the ERROR that tells it why.
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
+  }
+}
