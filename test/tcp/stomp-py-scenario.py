@@ -27,7 +27,7 @@ if os.environ.get('STOMP_PY_DEBUG'):
 
 def serialize_tls_io():
     """
-    stomp.py before 8.2 (Debian's 8.0) reads its socket in a receiver thread while the caller's thread
+    stomp.py without its PR #452 (Debian's 8.0) reads its socket in a receiver thread while the caller's thread
     writes. An OpenSSL connection must not be used by two threads at once: over TLS 1.3 about one session
     in twenty loses its first frame (the server never sees CONNECT) or crashes the interpreter, with any
     server (a bare Node TLS server shows it too): jasonrbriggs/stomp.py#450, fixed upstream by #452, which
