@@ -6,6 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import type { ClientRequest } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { connect as netConnect } from 'node:net';
 import { request } from '../http/http-client';
 import { selfSigned, type SelfSigned } from '../support/self-signed';
@@ -183,11 +185,34 @@ describe('#15 STOMP over TCP: limits shared with the other doors', () => {
     assert.equal(rest.status, 429, 'the HTTPS port counts the same connections');
     assert.ok((await tcp('127.0.0.10')).socket.writable, 'another address is not affected');
 
+    // Closing one frees one slot once the server has seen the close (its session count drops with it).
+    const open = await metric('chat_connections{door="tcp",protocol="stomp"}');
     last.destroy();
-    await last.closed;
+    for (const deadline = Date.now() + 5_000; (await metric('chat_connections{door="tcp",protocol="stomp"}')) !== open - 1;) {
+      assert.ok(Date.now() < deadline, 'the server did not see the close');
+      await new Promise((r) => setTimeout(r, 20));
+    }
     const again = await tcp(from);
     await again.connect();
     for (const c of [...held, again]) c.destroy();
+  });
+
+  it('over HTTPS an SSE stream on its own socket costs one slot, as over HTTP (the TLS socket finds its raw socket\'s slot)', async () => {
+    const from = '127.0.0.11';
+    const half = CAP / 2;
+    const streams = await Promise.all(Array.from({ length: half }, () => new Promise<ClientRequest>((resolve, reject) => {
+      const req = httpsGet(`${server.url}/sse/rooms/capped`, { ca: tls.cert, localAddress: from, agent: false }, (res) => {
+        assert.equal(res.statusCode, 200);
+        resolve(req);
+      });
+      req.on('error', reject);
+    })));
+    const sessions = await Promise.all(Array.from({ length: half }, () => tcp(from)));
+    for (const c of sessions) await c.connect();
+    const refused = await tcp(from);
+    assert.equal((await refused.errorThenClose()).headers.get('message'), 'too many connections');
+    for (const c of sessions) c.destroy();
+    for (const r of streams) r.destroy();
   });
 
   it('a TCP subscriber that stops reading is dropped as a slow consumer, counted under door "tcp"', async () => {
