@@ -1,11 +1,5 @@
 import type { Socket } from 'node:net';
-import { CloseCode, type Connection } from '@app/stomp-session';
-
-/**
- * How long a closing socket may take to hand the peer what is queued (the ERROR frame) and see it hang
- * up, before it is cut. A peer that never reads or never closes gets no longer than this.
- */
-const CLOSE_GRACE_MS = 2_000;
+import { CLOSE_GRACE_MS, CloseCode, type Connection } from '@app/stomp-session';
 
 /**
  * A TCP (or TLS) socket as the STOMP session's Connection: STOMP frames go out as they are, with no
@@ -43,7 +37,8 @@ export class TcpConnection implements Connection {
     if (code === CloseCode.SlowConsumer) return void this.socket.destroy();
     // Otherwise what is queued (an ERROR frame) goes first, then our FIN. Bytes the peer still sends are
     // read and dropped until it hangs up: closing with unread input would reset the connection, and the
-    // peer could lose the ERROR that tells it why.
+    // peer could lose the ERROR that tells it why. A peer that never reads or never hangs up is cut after
+    // the grace every door gives a closing socket.
     this.socket.end();
     setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
   }
