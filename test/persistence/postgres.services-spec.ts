@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DataSource } from 'typeorm';
+import { MIGRATIONS } from '@app/persistence';
 import { chatRepositoryContract } from './chat-repository.contract';
+import { roomRepositoryContract } from './room-repository.contract';
 import { openRepository } from './persistence-test.helpers';
 
 /**
@@ -43,13 +45,14 @@ after(async () => {
 });
 
 chatRepositoryContract('PostgreSQL', () => openRepository(url()));
+roomRepositoryContract('PostgreSQL', () => openRepository(url()));
 
 describe('PostgreSQL schema', () => {
   it('is made by the migrations: serial id, unique retry key, room index', async () => {
     const db = await openRepository(url());
     try {
       const migrations: { name: string }[] = await db.dataSource.query('SELECT name FROM migrations');
-      assert.deepEqual(migrations.map((m) => m.name), ['CreateMessages1732204800000', 'RoomSequences1733400000000']);
+      assert.deepEqual(migrations.map((m) => m.name), MIGRATIONS.map((m) => m.name));
       const indexes: { indexname: string }[] = await db.dataSource.query(
         `SELECT indexname FROM pg_indexes WHERE tablename = 'messages' ORDER BY indexname`,
       );
@@ -71,7 +74,7 @@ describe('PostgreSQL schema', () => {
       const opened = await Promise.all([1, 2, 3].map(() => openRepository(target)));
       try {
         const migrations: { name: string }[] = await opened[0].dataSource.query('SELECT name FROM migrations');
-        assert.equal(migrations.length, 2);
+        assert.equal(migrations.length, MIGRATIONS.length, 'each migration ran once');
       } finally {
         await Promise.all(opened.map((o) => o.close()));
       }

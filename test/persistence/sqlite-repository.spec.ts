@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { DatabaseUrlError, parseDatabaseUrl } from '@app/persistence';
+import { DatabaseUrlError, MIGRATIONS, parseDatabaseUrl } from '@app/persistence';
 import { chatRepositoryContract } from './chat-repository.contract';
+import { roomRepositoryContract } from './room-repository.contract';
 import { openRepository, tempDir } from './persistence-test.helpers';
 
 const dir = tempDir();
@@ -11,6 +12,7 @@ after(() => dir.remove());
 
 chatRepositoryContract('SQLite file', () => openRepository(`sqlite:${join(dir.path, 'contract.sqlite')}`));
 chatRepositoryContract('SQLite :memory:', () => openRepository('sqlite::memory:'));
+roomRepositoryContract('SQLite file', () => openRepository(`sqlite:${join(dir.path, 'rooms.sqlite')}`));
 
 describe('DATABASE_URL', () => {
   it('names SQLite files, memory and PostgreSQL', () => {
@@ -58,7 +60,7 @@ describe('SQLite file database', () => {
     try {
       assert.deepEqual(await second.repository.latest('lobby', 5), [stored.message]);
       const migrations: { name: string }[] = await second.dataSource.query('SELECT name FROM migrations');
-      assert.deepEqual(migrations.map((m) => m.name), ['CreateMessages1732204800000', 'RoomSequences1733400000000']);
+      assert.deepEqual(migrations.map((m) => m.name), MIGRATIONS.map((m) => m.name));
       const [next] = await second.repository.append([{ room: 'lobby', from: 'a', text: 'next', sentAt: new Date() }]);
       assert.ok(next.message.id > stored.message.id);
     } finally {

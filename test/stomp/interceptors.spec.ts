@@ -47,6 +47,11 @@ class Stamping implements StompChannelInterceptor {
       { commands: ['SEND'], destination: '/topic/announcements', access: { roles: ['admin'] } },
       { destination: '/topic/members/*', access: 'authenticated' },
       { destination: '/queue/closed', access: 'denyAll' },
+      // #13: a pattern variable handed to the application's own decision (Spring's `access("@x.y(#room)")`).
+      {
+        destination: '/topic/clubs/{club}/**',
+        access: { check: ({ session, variables, command }) => command === 'SUBSCRIBE' && session.principal?.name === variables.get('club') },
+      },
     ],
   }, { authenticator: LoginRoles })],
   providers: [Stamping],
@@ -113,6 +118,25 @@ describe('#11 destination authorization', () => {
     bob.send(f('SEND', { destination: '/queue/closed' }, 'x'));
     assert.equal(json(await errorOn(bob)).error, 'forbidden');
     anonymous.close(); bob.close();
+  });
+});
+
+describe('#13 destination rules with variables and an application check', () => {
+  it('`{club}` reaches the check with the destination\'s segment; refused frames get forbidden with the destination', async () => {
+    const bob = await client('bob');
+    for (const destination of ['/topic/clubs/bob', '/topic/clubs/bob/news']) {
+      bob.send(f('SUBSCRIBE', { id: destination, destination, receipt: destination }));
+      await bob.next((x) => x.command === 'RECEIPT' && x.headers.get('receipt-id') === destination);
+    }
+    const seen = bob.frames.length;
+    bob.send(f('SUBSCRIBE', { id: 'other', destination: '/topic/clubs/ann/news' }));
+    const refused = json(await errorOn(bob, seen));
+    assert.deepEqual([refused.error, refused.destination], ['forbidden', '/topic/clubs/ann/news']);
+    // The check said no to SEND (command in the context): nothing reaches bob's own subscription.
+    bob.send(f('SEND', { destination: '/topic/clubs/bob', receipt: 'send' }, 'spoof'));
+    assert.equal(json(await errorOn(bob, seen + 1)).destination, '/topic/clubs/bob');
+    assert.equal(bob.frames.filter((x) => x.body.toString() === 'spoof').length, 0);
+    bob.close();
   });
 });
 

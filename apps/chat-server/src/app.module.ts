@@ -27,7 +27,7 @@ export class AppModule {
         }),
         PersistenceModule.forRoot(),
         MetricsModule,
-        ChatModule.forRoot(),
+        ChatModule.forRoot({ chat: { editWindowSec: config.EDIT_WINDOW_SEC } }),
         ObservabilityModule,
         TransportsModule.forRoot(),
       ],

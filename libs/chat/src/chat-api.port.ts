@@ -1,5 +1,6 @@
 import type { BrokerMessage } from '@app/messaging';
 import type { RoomSummary, StoredMessage } from './chat-repository.port';
+import type { Caller } from './rooms/room-records';
 
 export interface PostInput {
   room: string;
@@ -15,23 +16,39 @@ export interface HistoryQuery {
   limit?: number;
 }
 
+/** Who follows a room, and what their door does when they may no longer (#13). */
+export interface FollowOptions {
+  /** Undefined: anonymous, which private rooms refuse. */
+  caller?: Caller;
+  /** The follow has been stopped because the caller may no longer read the room (removed, room made private). */
+  onRevoked?: () => void;
+}
+
 /**
  * The chat service every door uses (STOMP controllers, REST, SSE, long polling, plain WebSocket).
  * Messages published to `/topic/rooms/{room}` carry the stored message as JSON in the body and its id
  * in the `chat-id` header, so followers can order and de-duplicate without parsing.
+ *
+ * Every method that touches a room asks RoomAccess first, with the caller it is given (none = anonymous):
+ * one check for every door, never a copy in a door. A refusal is a ChatError (`not-found` for a private
+ * room the caller is not in).
  */
 export interface ChatApi {
   /** Validates, stores (group commit), publishes; resolves once durable. Throws ChatError on bad input. */
-  post(input: PostInput, principal?: string): Promise<StoredMessage>;
-  messages(room: string, query: HistoryQuery): Promise<StoredMessage[]>;
+  post(input: PostInput, principal?: string | Caller): Promise<StoredMessage>;
+  messages(room: string, query: HistoryQuery, caller?: Caller): Promise<StoredMessage[]>;
   rooms(): Promise<RoomSummary[]>;
+  /** Throws the refusal (a ChatError) when the caller may not read the room: for doors that answer before following. */
+  assertCanRead(room: string, caller?: Caller): void;
   /**
    * Delivers the room's stored messages with id > afterId (all of none when undefined: live only),
    * then live ones: in id order, no gap, no duplicate. Returns the function that stops it.
    */
-  follow(room: string, afterId: number | undefined, deliver: (message: BrokerMessage) => void): () => void;
+  follow(room: string, afterId: number | undefined, deliver: (message: BrokerMessage) => void, options?: FollowOptions): () => void;
   /** follow(), and when the subscription is in effect (nothing stored from then on can be missed). */
-  followRoom(room: string, afterId: number | undefined, deliver: (message: BrokerMessage) => void): RoomFollow;
+  followRoom(room: string, afterId: number | undefined, deliver: (message: BrokerMessage) => void, options?: FollowOptions): RoomFollow;
+  /** The room's events (read markers, edits, deletions...), live. */
+  followEvents(room: string, deliver: (message: BrokerMessage) => void, options?: FollowOptions): RoomFollow;
 }
 
 export interface RoomFollow {

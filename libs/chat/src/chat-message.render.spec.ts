@@ -18,6 +18,17 @@ describe('chat message rendering', () => {
     assert.equal(formatTime(new Date(2024, 0, 1, 23, 59)), '23:59');
   });
 
+  it('#13 renders an edited message with editedAt, a deleted one as a tombstone with no text', () => {
+    const editedAt = new Date(2024, 0, 2, 3, 9);
+    assert.deepEqual(renderStoredMessage({ ...stored, text: 'new', editedAt }), {
+      ...renderStoredMessage(stored), text: 'new', editedAt: editedAt.toISOString(),
+    });
+    const tombstone = renderStoredMessage({ ...stored, editedAt, deletedAt: new Date(), deletedBy: 'mod' });
+    assert.deepEqual(tombstone, {
+      id: 7, room: 'lobby', from: 'alice', sentAt: stored.sentAt.toISOString(), time: '03:04', deleted: true, text: '',
+    });
+  });
+
   it('encodes the room message once, with content-type and chat-id', () => {
     const message = roomMessage(stored);
     assert.equal(message.destination, '/topic/rooms/lobby');

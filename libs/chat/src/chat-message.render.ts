@@ -20,6 +20,10 @@ export interface StoredMessageJson {
   text: string;
   sentAt: string;
   time: string;
+  /** After an edit: when (#13). */
+  editedAt?: string;
+  /** A tombstone: the message was deleted, `text` is "" (#13). */
+  deleted?: true;
 }
 
 export function roomDestination(room: string): string {
@@ -31,14 +35,19 @@ export function formatTime(date: Date): string {
   return `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
 }
 
+/**
+ * The message in its current state: an edited one with its new text and `editedAt`, a deleted one as a
+ * tombstone `{id, room, from, sentAt, time, deleted: true, text: ""}`, so ids stay continuous for clients.
+ */
 export function renderStoredMessage(message: StoredMessage): StoredMessageJson {
+  const base = { id: message.id, room: message.room, from: message.from };
+  const times = { sentAt: message.sentAt.toISOString(), time: formatTime(message.sentAt) };
+  if (message.deletedAt) return { ...base, ...times, deleted: true, text: '' };
   return {
-    id: message.id,
-    room: message.room,
-    from: message.from,
+    ...base,
     text: message.text,
-    sentAt: message.sentAt.toISOString(),
-    time: formatTime(message.sentAt),
+    ...times,
+    ...(message.editedAt && { editedAt: message.editedAt.toISOString() }),
   };
 }
 

@@ -11,6 +11,11 @@ export interface StoredMessage {
   from: string;
   text: string;
   sentAt: Date;
+  /** Set by the author's last edit (#13). */
+  editedAt?: Date;
+  /** Set when the message was deleted: it is a tombstone, its text erased (#13). */
+  deletedAt?: Date;
+  deletedBy?: string;
 }
 
 export interface NewMessage {

@@ -1,5 +1,6 @@
 import type { JsonSchema } from '@app/stomp';
 import { MAX_FROM, MAX_TEXT, ROOM_PATTERN } from './post-message.dto';
+import { MAX_TITLE } from './rooms/room-input';
 
 /**
  * The chat's message shapes as JSON Schemas, for its two generated documents: the AsyncAPI one (STOMP,
@@ -22,6 +23,8 @@ export const STORED_MESSAGE_SCHEMA: JsonSchema = {
     text: { type: 'string' },
     sentAt: { type: 'string', format: 'date-time' },
     time: TIME,
+    editedAt: { type: 'string', format: 'date-time', description: 'When its author last edited it (#13).' },
+    deleted: { type: 'boolean', enum: [true], description: 'A tombstone: the message was deleted and `text` is "" (#13).' },
   },
 };
 
@@ -75,14 +78,24 @@ export const HISTORY_SCHEMA: JsonSchema = {
   description: 'The room\'s latest messages, oldest first.',
 };
 
-export const ROOM_SUMMARY_SCHEMA: JsonSchema = {
-  title: 'RoomSummary',
+const USER = { type: 'string', minLength: 1, maxLength: MAX_FROM, description: 'A user name (a token\'s `sub`).' };
+const MESSAGE_ID = { type: 'integer', minimum: 1, description: 'A message id of the room.' };
+const VISIBILITY = { type: 'string', enum: ['public', 'private'] };
+
+/** A room object (#13); GET /api/rooms lists them. */
+export const ROOM_SCHEMA: JsonSchema = {
+  title: 'Room',
   type: 'object',
-  required: ['room', 'messages', 'lastMessageAt'],
+  required: ['room', 'title', 'visibility', 'createdBy', 'createdAt', 'messages', 'lastMessageAt'],
   properties: {
     room: ROOM,
+    title: { type: 'string', minLength: 1, maxLength: MAX_TITLE },
+    visibility: VISIBILITY,
+    createdBy: { type: 'string' },
+    createdAt: { type: 'string', format: 'date-time' },
     messages: { type: 'integer', minimum: 0 },
-    lastMessageAt: { type: 'string', format: 'date-time' },
+    lastMessageAt: { type: ['string', 'null'], format: 'date-time' },
+    unread: { type: 'integer', minimum: 0, description: 'For a signed-in caller: messages after their read marker not sent by them.' },
   },
 };
 
@@ -110,7 +123,62 @@ export const TYPING_POST_SCHEMA: JsonSchema = {
   properties: { typing: { type: 'boolean', default: true } },
 };
 
-/** What `/topic/rooms/{room}/events` carries: everything about a room that is not a message. */
+export const ROOM_CREATE_SCHEMA: JsonSchema = {
+  title: 'RoomCreate',
+  type: 'object',
+  required: ['room'],
+  properties: {
+    room: ROOM,
+    title: { type: 'string', minLength: 1, maxLength: MAX_TITLE, description: `1 to ${MAX_TITLE} characters; the room's name when left out.` },
+    visibility: { ...VISIBILITY, default: 'public' },
+  },
+};
+
+export const MEMBER_SCHEMA: JsonSchema = {
+  title: 'Member',
+  type: 'object',
+  required: ['user', 'role', 'since'],
+  properties: { user: USER, role: { type: 'string', enum: ['owner', 'member'] }, since: AT },
+};
+
+export const READ_MARKER_SCHEMA: JsonSchema = {
+  title: 'ReadMarker',
+  type: 'object',
+  required: ['user', 'lastReadId', 'at'],
+  properties: { user: USER, lastReadId: MESSAGE_ID, at: AT },
+};
+
+export const READ_MARKER_PUT_SCHEMA: JsonSchema = {
+  title: 'ReadMarkerPut',
+  type: 'object',
+  required: ['lastReadId'],
+  properties: { lastReadId: MESSAGE_ID },
+};
+
+export const MESSAGE_EDIT_SCHEMA: JsonSchema = {
+  title: 'MessageEdit',
+  type: 'object',
+  required: ['text'],
+  properties: { text: TEXT },
+};
+
+/** SEND /app/rooms/{room}/edit. */
+export const STOMP_EDIT_SCHEMA: JsonSchema = {
+  title: 'StompEdit',
+  type: 'object',
+  required: ['id', 'text'],
+  properties: { id: MESSAGE_ID, text: TEXT },
+};
+
+/** SEND /app/rooms/{room}/delete. */
+export const STOMP_DELETE_SCHEMA: JsonSchema = {
+  title: 'StompDelete',
+  type: 'object',
+  required: ['id'],
+  properties: { id: MESSAGE_ID },
+};
+
+/** What `/topic/rooms/{room}/events` carries (and SSE as `event: <type>`): everything about a room that is not a message. */
 export const ROOM_EVENT_SCHEMA: JsonSchema = {
   title: 'RoomEvent',
   oneOf: [
@@ -125,6 +193,24 @@ export const ROOM_EVENT_SCHEMA: JsonSchema = {
       description: 'A user started or stopped typing (at most one a second per user and room; it stops by itself 5 s after the last).',
       required: ['type', 'room', 'user', 'typing', 'at'],
       properties: { type: { type: 'string', enum: ['typing'] }, room: ROOM, user: { type: 'string' }, typing: { type: 'boolean' }, at: AT },
+    },
+    {
+      type: 'object',
+      description: 'A user\'s read marker moved forward.',
+      required: ['type', 'room', 'user', 'lastReadId'],
+      properties: { type: { type: 'string', enum: ['read'] }, room: ROOM, user: USER, lastReadId: MESSAGE_ID },
+    },
+    {
+      type: 'object',
+      description: 'A message was edited: the stored message as it is now.',
+      required: ['type', 'message'],
+      properties: { type: { type: 'string', enum: ['edit'] }, message: STORED_MESSAGE_SCHEMA },
+    },
+    {
+      type: 'object',
+      description: 'A message was deleted: it is a tombstone from now on.',
+      required: ['type', 'room', 'id', 'deletedBy', 'at'],
+      properties: { type: { type: 'string', enum: ['delete'] }, room: ROOM, id: MESSAGE_ID, deletedBy: USER, at: AT },
     },
   ],
 };

@@ -1,16 +1,32 @@
 import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
 import { CHAT_API } from './chat-api.port';
-import { CHAT_OPTIONS, ChatService, type ChatOptions } from './chat.service';
+import { CHAT_OPTIONS, type ChatOptions } from './chat-options';
+import { ChatService } from './chat.service';
+import { RoomEvents } from './events/room-events';
 import { RoomPresence } from './presence/room-presence';
 import { RoomTyping } from './presence/room-typing';
+import { ReadMarkers } from './reads/read-markers.service';
+import { MessageRevisions } from './revisions/message-revisions.service';
+import { ChatControlBus } from './rooms/chat-control.bus';
+import { RoomAccess } from './rooms/room-access';
+import { RoomDirectory } from './rooms/room-directory';
+import { RoomPolicySync } from './rooms/room-policy.sync';
+import { RoomWatchers } from './rooms/room-watchers';
+import { RoomsService } from './rooms/rooms.service';
+
+const SERVICES = [
+  ChatService, RoomDirectory, RoomAccess, RoomWatchers, ChatControlBus, RoomPolicySync, RoomsService, RoomEvents, ReadMarkers,
+  MessageRevisions, RoomPresence, RoomTyping,
+];
 
 /**
- * ChatService, also under CHAT_API. It needs BROKER (@app/messaging) and CHAT_REPOSITORY
- * (PersistenceModule.forRoot, which is global); pass `imports` when they are not global.
+ * ChatService (also under CHAT_API) and the rooms' services: rooms and members, access, read markers,
+ * edits and deletions. It needs BROKER (@app/messaging) and CHAT_REPOSITORY, ROOM_REPOSITORY and
+ * MESSAGE_REVISIONS (PersistenceModule.forRoot, which is global); pass `imports` when they are not global.
  */
 @Module({
-  providers: [ChatService, { provide: CHAT_API, useExisting: ChatService }, RoomPresence, RoomTyping],
-  exports: [ChatService, CHAT_API, RoomPresence, RoomTyping],
+  providers: [...SERVICES, { provide: CHAT_API, useExisting: ChatService }],
+  exports: [...SERVICES, CHAT_API],
 })
 export class ChatModule {
   static forRoot(options: { imports?: ModuleMetadata['imports']; chat?: ChatOptions } = {}): DynamicModule {

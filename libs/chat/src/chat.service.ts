@@ -1,25 +1,24 @@
 import { Inject, Injectable, Logger, Optional, type BeforeApplicationShutdown } from '@nestjs/common';
-import { BROKER, type BrokerMessage, type BrokerPort } from '@app/messaging';
-import type { ChatApi, HistoryQuery, PostInput, RoomFollow } from './chat-api.port';
+import { BROKER, type BrokerMessage, type BrokerPort, type Subscriber } from '@app/messaging';
+import type { ChatApi, FollowOptions, HistoryQuery, PostInput, RoomFollow } from './chat-api.port';
 import { ChatError } from './chat-error';
 import { MESSAGES_FEED_ROOM, messagesFeedMessage, publishedRoomMessage } from './chat-message.render';
 import { CHAT_REPOSITORY, type ChatRepository, type RoomSummary, type StoredMessage } from './chat-repository.port';
-import { MessageWriter, type CommittedWrite, type MessageWriterOptions, type MessageWriterStats } from './message.writer';
+import { CHAT_OPTIONS, type ChatOptions } from './chat-options';
+import { MessageWriter, type CommittedWrite, type MessageWriterStats } from './message.writer';
 import { validatePost, validateRoom } from './post-message.dto';
 import { ReplayingSubscriber } from './replaying.subscriber';
 import { RoomFeeds, type RoomFeedStats } from './room-feed';
+import { roomEventsDestination } from './events/room-events';
+import { RoomAccess } from './rooms/room-access';
+import { RoomDirectory } from './rooms/room-directory';
+import type { Caller } from './rooms/room-records';
+import { RoomWatchers } from './rooms/room-watchers';
 
 export const DEFAULT_HISTORY_LIMIT = 50;
 export const MAX_HISTORY_LIMIT = 500;
 
-export interface ChatOptions {
-  writer?: MessageWriterOptions;
-  /** Stored messages read per query when a follower catches up. */
-  replayPageSize?: number;
-}
-
-/** Optional Nest token for ChatOptions. */
-export const CHAT_OPTIONS = Symbol('ChatOptions');
+export { CHAT_OPTIONS, type ChatOptions } from './chat-options';
 
 /** The body of SEND /app/chat. */
 export interface ChatInput {
@@ -46,33 +45,45 @@ export class ChatService implements ChatApi, BeforeApplicationShutdown {
   private readonly writer: MessageWriter<Route>;
   private readonly replayPageSize: number;
   private readonly feeds: RoomFeeds;
+  private eventFollowers = 0;
 
+  /**
+   * `access` and `watchers` are the rooms' policy (#13); a ChatService made by hand without them (tests,
+   * benchmarks) knows no private room.
+   */
   constructor(
     @Inject(CHAT_REPOSITORY) private readonly repository: ChatRepository,
     @Inject(BROKER) private readonly broker: BrokerPort,
     @Optional() @Inject(CHAT_OPTIONS) options: ChatOptions | null = null,
+    private readonly access: RoomAccess = new RoomAccess(new RoomDirectory()),
+    private readonly watchers: RoomWatchers = new RoomWatchers(access),
   ) {
     this.writer = new MessageWriter<Route>(repository, (batch) => this.publish(batch), options?.writer);
     this.replayPageSize = options?.replayPageSize ?? 500;
     this.feeds = new RoomFeeds(broker, repository, { pageSize: this.replayPageSize });
   }
 
-  /** Resolves with the stored message (the earlier one for a client-message-id retry) once durable. */
-  async post(input: PostInput, principal?: string): Promise<StoredMessage> {
-    return this.store(input.room, input, principal, 'room');
+  /**
+   * Resolves with the stored message (the earlier one for a client-message-id retry) once durable. A
+   * private room takes posts from its members only (`not-found` for anyone else: nothing is stored).
+   */
+  async post(input: PostInput, principal?: string | Caller): Promise<StoredMessage> {
+    return this.store(input.room, input, callerOf(principal), 'room');
   }
 
   /** SEND /app/chat: stored in room `messages`, published to /topic/rooms/messages and /topic/messages. */
-  async postChat(input: ChatInput, principal?: string): Promise<StoredMessage> {
-    return this.store(MESSAGES_FEED_ROOM, input, principal, 'room+feed');
+  async postChat(input: ChatInput, principal?: string | Caller): Promise<StoredMessage> {
+    return this.store(MESSAGES_FEED_ROOM, input, callerOf(principal), 'room+feed');
   }
 
   /**
    * Oldest first. With `after`: the oldest `limit` after it (and below `before` if given too); with
-   * `before`: the `limit` just below it; else the latest `limit`. An unknown room is [].
+   * `before`: the `limit` just below it; else the latest `limit`. An unknown room is []; a private one
+   * `not-found` for anyone but its members.
    */
-  async messages(room: string, query: HistoryQuery = {}): Promise<StoredMessage[]> {
+  async messages(room: string, query: HistoryQuery = {}, caller?: Caller): Promise<StoredMessage[]> {
     validateRoom(room);
+    this.access.require(caller, room, 'read');
     const limit = historyLimit(query.limit);
     const after = idOrUndefined(query.after);
     const before = idOrUndefined(query.before);
@@ -88,14 +99,46 @@ export class ChatService implements ChatApi, BeforeApplicationShutdown {
     return this.repository.rooms();
   }
 
-  follow(room: string, afterId: number | undefined, deliver: (message: BrokerMessage) => void): () => void {
-    return this.followRoom(room, afterId, deliver).stop;
+  assertCanRead(room: string, caller?: Caller): void {
+    this.access.require(caller, validateRoom(room), 'read');
   }
 
-  followRoom(room: string, afterId: number | undefined, deliver: (message: BrokerMessage) => void): RoomFollow {
+  follow(room: string, afterId: number | undefined, deliver: (message: BrokerMessage) => void, options?: FollowOptions): () => void {
+    return this.followRoom(room, afterId, deliver, options).stop;
+  }
+
+  /**
+   * The caller must be allowed to read the room (throws the refusal, a ChatError, before anything is
+   * followed); the follow ends by itself, with `onRevoked`, when that stops being so.
+   */
+  followRoom(room: string, afterId: number | undefined, deliver: (message: BrokerMessage) => void, options: FollowOptions = {}): RoomFollow {
+    validateRoom(room);
+    this.access.require(options.caller, room, 'read');
     const subscriber = this.replaying(room, afterId, deliver);
+    const stop = this.watched(room, options, () => subscriber.stop());
     void subscriber.start();
-    return { stop: () => subscriber.stop(), ready: subscriber.ready };
+    return { stop, ready: subscriber.ready };
+  }
+
+  /** The room's events (/topic/rooms/{room}/events), live only, under the same access rule as its messages. */
+  followEvents(room: string, deliver: (message: BrokerMessage) => void, options: FollowOptions = {}): RoomFollow {
+    validateRoom(room);
+    this.access.require(options.caller, room, 'read');
+    const destination = roomEventsDestination(room);
+    // Not a client session: real session ids never contain ':'.
+    const subscriber: Subscriber = {
+      sessionId: `room-events:${++this.eventFollowers}`,
+      deliver: (message) => {
+        try {
+          deliver(message);
+        } catch (error) {
+          this.logger.warn(`an events follower of room ${room} failed: ${String(error)}`);
+        }
+      },
+    };
+    this.broker.subscribe(subscriber, 'events', destination);
+    const stop = this.watched(room, options, () => this.broker.unsubscribe(subscriber.sessionId, 'events'));
+    return { stop, ready: this.broker.whenSubscribed?.(destination) ?? Promise.resolve() };
   }
 
   /** Like follow(), for callers that need to know when the catch-up is over (long polling, tests). */
@@ -123,10 +166,27 @@ export class ChatService implements ChatApi, BeforeApplicationShutdown {
     await this.writer.close();
   }
 
-  private async store(room: unknown, input: ChatInput, principal: string | undefined, route: Route): Promise<StoredMessage> {
+  /** Registers the follow with RoomWatchers; the returned stop ends it once, whoever calls first. */
+  private watched(room: string, options: FollowOptions, end: () => void): () => void {
+    let stopped = false;
+    const stop = (): void => {
+      if (stopped) return;
+      stopped = true;
+      unwatch();
+      end();
+    };
+    const unwatch = this.watchers.watch(room, options.caller, () => {
+      stop();
+      options.onRevoked?.();
+    });
+    return stop;
+  }
+
+  private async store(room: unknown, input: ChatInput, caller: Caller | undefined, route: Route): Promise<StoredMessage> {
+    this.access.require(caller, validateRoom(room), 'post');
     const post = validatePost({
       room,
-      from: principal ?? input.from,
+      from: caller?.name ?? input.from,
       text: input.text,
       clientMessageId: input.clientMessageId,
     });
@@ -149,6 +209,11 @@ export class ChatService implements ChatApi, BeforeApplicationShutdown {
       this.logger.error(`publishing to ${message.destination} failed: ${String(error)}`);
     }
   }
+}
+
+/** A principal's name alone (tests, the seed's flows) is a caller without roles. */
+function callerOf(principal: string | Caller | undefined): Caller | undefined {
+  return typeof principal === 'string' ? { name: principal, roles: [] } : principal;
 }
 
 function historyLimit(limit: number | undefined): number {

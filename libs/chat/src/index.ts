@@ -1,6 +1,6 @@
 export type { ChatRepository, NewMessage, AppendResult, RoomSummary, StoredMessage } from './chat-repository.port';
 export { CHAT_REPOSITORY } from './chat-repository.port';
-export type { ChatApi, PostInput, HistoryQuery, RoomFollow } from './chat-api.port';
+export type { ChatApi, PostInput, HistoryQuery, RoomFollow, FollowOptions } from './chat-api.port';
 export { CHAT_API } from './chat-api.port';
 export { ChatError, CHAT_ERRORS, isChatError, type ChatErrorCode } from './chat-error';
 export {
@@ -33,14 +33,28 @@ export {
 export { MessageWriter, type MessageWriterOptions, type MessageWriterStats, type CommittedWrite } from './message.writer';
 export { ReplayingSubscriber, type ReplaySource, type ReplayingSubscriberOptions } from './replaying.subscriber';
 export { RoomFeeds, type RoomHistory, type FeedConsumer, type FeedHandle, type RoomFeedOptions, type RoomFeedStats } from './room-feed';
+export { ChatService, DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT, type ChatInput } from './chat.service';
+export { CHAT_OPTIONS, type ChatOptions } from './chat-options';
 export {
-  ChatService,
-  CHAT_OPTIONS,
-  DEFAULT_HISTORY_LIMIT,
-  MAX_HISTORY_LIMIT,
-  type ChatOptions,
-  type ChatInput,
-} from './chat.service';
+  isStaff, MODERATOR_ROLE, ADMIN_ROLE, VISIBILITIES,
+  type Caller, type Visibility, type MemberRole, type RoomRecord, type RoomListing, type MemberRecord, type ReadMarkerRecord,
+  type PrivateRoomPolicy,
+} from './rooms/room-records';
+export { ROOM_REPOSITORY, type RoomRepository } from './rooms/room-repository.port';
+export { MESSAGE_REVISIONS, type MessageRevisionRepository } from './revisions/message-revision.port';
+export { RoomDirectory } from './rooms/room-directory';
+export { RoomAccess, type RoomAccessRule, type RoomAction } from './rooms/room-access';
+export { RoomWatchers } from './rooms/room-watchers';
+export { ChatControlBus, CHAT_CONTROL_DESTINATION, type ControlMessage } from './rooms/chat-control.bus';
+export { RoomPolicySync } from './rooms/room-policy.sync';
+export { RoomsService, signedIn } from './rooms/rooms.service';
+export { objectBody, parseTitle, parseUser, parseVisibility, parseMessageId, MAX_TITLE } from './rooms/room-input';
+export { renderRoom, renderMember, renderReadMarker, type RoomJson } from './rooms/room.render';
+export {
+  RoomEvents, roomEventsDestination, roomEventMessage, roomEventTypeOf, CHAT_EVENT_HEADER, type RoomEvent,
+} from './events/room-events';
+export { ReadMarkers } from './reads/read-markers.service';
+export { MessageRevisions, DEFAULT_EDIT_WINDOW_SEC } from './revisions/message-revisions.service';
 export { ChatModule } from './chat.module';
 export { JwtAuthenticator, type JwtKeys } from './identity/jwt.authenticator';
 export { IdentityModule, jwtKeysFrom } from './identity/identity.module';
@@ -59,10 +73,18 @@ export {
   PRESENCE_SNAPSHOT_SCHEMA,
   ROOM_EVENT_SCHEMA,
   ROOM_POST_SCHEMA,
-  ROOM_SUMMARY_SCHEMA,
+  ROOM_SCHEMA,
+  ROOM_CREATE_SCHEMA,
+  MEMBER_SCHEMA,
+  READ_MARKER_SCHEMA,
+  READ_MARKER_PUT_SCHEMA,
+  MESSAGE_EDIT_SCHEMA,
+  STOMP_EDIT_SCHEMA,
+  STOMP_DELETE_SCHEMA,
   STORED_MESSAGE_SCHEMA,
   TYPING_POST_SCHEMA,
 } from './chat-schemas';
 export { RoomPresence, type PresenceSnapshot } from './presence/room-presence';
 export { RoomTyping, TYPING_THROTTLE_MS, TYPING_TIMEOUT_MS } from './presence/room-typing';
-export { roomEventsDestination } from './presence/room-events';
+export { RoomAccessInterceptor } from './stomp/room-access.interceptor';
+export { RoomActionsController } from './stomp/room-actions.controller';

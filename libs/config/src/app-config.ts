@@ -86,6 +86,10 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(0)
   RATE_LIMIT_BURST = 40;
 
+  /** How long after sending it its author may edit a message, in seconds; 0: never (#13). */
+  @Transform(toInt) @IsInt() @Min(0) @Max(10 * 365 * 24 * 3600)
+  EDIT_WINDOW_SEC = 900;
+
   /** The heart-beat interval the server proposes in CONNECTED (both directions). */
   @Transform(toInt) @IsInt() @Min(0)
   HEARTBEAT_MS = 10_000;

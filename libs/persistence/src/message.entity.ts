@@ -10,6 +10,9 @@ export class MessageEntity {
   text!: string;
   sentAt!: Date;
   clientMessageId!: string | null;
+  editedAt!: Date | null;
+  deletedAt!: Date | null;
+  deletedBy!: string | null;
 }
 
 export type DatabaseKind = 'sqlite' | 'postgres';
@@ -39,8 +42,11 @@ export function messageSchema(kind: DatabaseKind): EntitySchema<MessageEntity> {
       seq: { type: 'integer' },
       from: { name: 'sender', type: 'varchar', length: 64 },
       text: { type: 'text' },
-      sentAt: { name: 'sent_at', type: kind === 'postgres' ? 'timestamptz' : 'datetime' },
+      sentAt: { name: 'sent_at', type: timestamp(kind) },
       clientMessageId: { name: 'client_message_id', type: 'varchar', length: 64, nullable: true },
+      editedAt: { name: 'edited_at', type: timestamp(kind), nullable: true },
+      deletedAt: { name: 'deleted_at', type: timestamp(kind), nullable: true },
+      deletedBy: { name: 'deleted_by', type: 'varchar', length: 64, nullable: true },
     },
     indices: [
       { name: MESSAGES_ROOM_ID_INDEX, columns: ['room', 'id'] },
@@ -48,4 +54,9 @@ export function messageSchema(kind: DatabaseKind): EntitySchema<MessageEntity> {
       { name: MESSAGES_ROOM_SEQ_INDEX, columns: ['room', 'seq'], unique: true },
     ],
   });
+}
+
+/** SQLite `datetime` (UTC text), PostgreSQL `timestamptz`. */
+export function timestamp(kind: DatabaseKind): 'timestamptz' | 'datetime' {
+  return kind === 'postgres' ? 'timestamptz' : 'datetime';
 }

@@ -1,10 +1,12 @@
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { AppConfig } from '@app/config';
-import { CHAT_REPOSITORY } from '@app/chat';
+import { CHAT_REPOSITORY, MESSAGE_REVISIONS, ROOM_REPOSITORY } from '@app/chat';
 import { openDataSource, type DataSourceSettings } from './data-source.factory';
 import { parseDatabaseUrl } from './database-url';
 import { TypeOrmChatRepository } from './typeorm-chat.repository';
+import { TypeOrmMessageRevisionRepository } from './typeorm-message-revision.repository';
+import { TypeOrmRoomRepository } from './typeorm-room.repository';
 
 /** Nest token of the open TypeORM DataSource (health checks, tests). */
 export const DATA_SOURCE = Symbol('DataSource');
@@ -31,7 +33,7 @@ export interface PersistenceOptions extends DataSourceSettings {
 
 @Module({})
 export class PersistenceModule {
-  /** Opens the database (running migrations) and provides CHAT_REPOSITORY and DATA_SOURCE to the whole app. */
+  /** Opens the database (running migrations) and provides the chat's repositories and DATA_SOURCE to the whole app. */
   static forRoot(options: string | PersistenceOptions = {}): DynamicModule {
     const settings: PersistenceOptions = typeof options === 'string' ? { databaseUrl: options } : options;
     const logger = new Logger('Persistence');
@@ -52,9 +54,15 @@ export class PersistenceModule {
           inject: [DATA_SOURCE],
           useFactory: (dataSource: DataSource) => new TypeOrmChatRepository(dataSource),
         },
+        { provide: ROOM_REPOSITORY, inject: [DATA_SOURCE], useFactory: (dataSource: DataSource) => new TypeOrmRoomRepository(dataSource) },
+        {
+          provide: MESSAGE_REVISIONS,
+          inject: [DATA_SOURCE],
+          useFactory: (dataSource: DataSource) => new TypeOrmMessageRevisionRepository(dataSource),
+        },
         DataSourceCloser,
       ],
-      exports: [DATA_SOURCE, CHAT_REPOSITORY],
+      exports: [DATA_SOURCE, CHAT_REPOSITORY, ROOM_REPOSITORY, MESSAGE_REVISIONS],
     };
   }
 }

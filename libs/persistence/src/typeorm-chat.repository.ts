@@ -1,6 +1,7 @@
 import { Brackets, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import type { AppendResult, ChatRepository, NewMessage, RoomSummary, StoredMessage } from '@app/chat';
 import { MESSAGES_CLIENT_ID_INDEX, MessageEntity, ROOM_SEQUENCES_TABLE, type DatabaseKind } from './message.entity';
+import { serializedWrite } from './sqlite-write-queue';
 
 /** Rows per INSERT statement: far below SQLite's 32766 and PostgreSQL's 65535 bound parameters. */
 const INSERT_CHUNK = 500;
@@ -25,12 +26,6 @@ interface InsertedRow {
 export class TypeOrmChatRepository implements ChatRepository {
   private readonly kind: DatabaseKind;
   private readonly messages: Repository<MessageEntity>;
-  /**
-   * TypeORM's SQLite driver has one connection and one query runner, so two transactions at once
-   * would nest. Appends are chained here; reads need no lock.
-   */
-  private sqliteTail: Promise<unknown> = Promise.resolve();
-
   constructor(readonly dataSource: DataSource) {
     this.kind = dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
     this.messages = dataSource.getRepository(MessageEntity);
@@ -38,10 +33,8 @@ export class TypeOrmChatRepository implements ChatRepository {
 
   append(batch: readonly NewMessage[]): Promise<AppendResult[]> {
     if (batch.length === 0) return Promise.resolve([]);
-    if (this.kind !== 'sqlite') return this.appendNow(batch);
-    const run = this.sqliteTail.then(() => this.appendNow(batch));
-    this.sqliteTail = run.catch(() => undefined);
-    return run;
+    // SQLite: one transaction at a time on its one connection, shared with the other repositories' writes.
+    return serializedWrite(this.dataSource, () => this.appendNow(batch));
   }
 
   async latest(room: string, limit: number): Promise<StoredMessage[]> {
@@ -239,12 +232,18 @@ function retryKey(m: { room: string; from: string; clientMessageId?: string | nu
   return m.clientMessageId == null ? undefined : keyOf(m.room, m.from, m.clientMessageId);
 }
 
-function toStored(row: MessageEntity): StoredMessage {
-  return { id: Number(row.id), room: row.room, seq: Number(row.seq), from: row.from, text: row.text, sentAt: row.sentAt };
+export function toStored(row: MessageEntity): StoredMessage {
+  const stored: StoredMessage = { id: Number(row.id), room: row.room, seq: Number(row.seq), from: row.from, text: row.text, sentAt: row.sentAt };
+  if (row.editedAt) stored.editedAt = row.editedAt;
+  if (row.deletedAt) {
+    stored.deletedAt = row.deletedAt;
+    if (row.deletedBy) stored.deletedBy = row.deletedBy;
+  }
+  return stored;
 }
 
 /** MAX() over a SQLite datetime column comes back as the stored UTC text, without a zone. */
-function toDate(value: Date | string): Date {
+export function toDate(value: Date | string): Date {
   if (value instanceof Date) return value;
   const iso = value.includes('T') ? value : value.replace(' ', 'T');
   return new Date(/(Z|[+-]\d\d:?\d\d)$/.test(iso) ? iso : `${iso}Z`);

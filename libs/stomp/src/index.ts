@@ -8,7 +8,10 @@ export * from './annotation';
 export * from './transport';
 export * from './module';
 export * from './asyncapi';
-export { DestinationAuthorization, destinationMatcher, type DestinationAccess, type DestinationRule } from './security';
+export {
+  DestinationAuthorization, destinationMatcher, compileDestinationPattern,
+  type DestinationAccess, type DestinationAccessContext, type DestinationRule, type CompiledDestinationPattern,
+} from './security';
 // Two names are both a type and a decorator: the decorators keep the Spring names.
 export { Payload, Principal } from './annotation';
 export type { Payload as MessagePayload } from './broker';

@@ -1,8 +1,3 @@
-/** Everything about a room that is not a message travels here (docs/destinations.md: room events). */
-export function roomEventsDestination(room: string): string {
-  return `/topic/rooms/${room}/events`;
-}
-
 /** The presence key of a room in the cluster user registry. */
 export const presenceKey = (room: string): string => `room:${room}`;
 export const roomOfPresenceKey = (key: string): string | undefined => (key.startsWith('room:') ? key.slice(5) : undefined);

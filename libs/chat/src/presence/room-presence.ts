@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import { ClusterUserRegistry, MessagingTemplate, UserEvents, type PresenceChangeEvent } from '@app/messaging';
+import { ClusterUserRegistry, UserEvents, type PresenceChangeEvent } from '@app/messaging';
 import { StompEvents, type SessionDisconnectedEvent, type SessionSubscriptionEvent } from '@app/stomp-session';
-import { presenceKey, roomEventsDestination, roomOfPresenceKey } from './room-events';
+import { RoomEvents } from '../events/room-events';
+import { presenceKey, roomOfPresenceKey } from './room-events';
 
 export interface PresenceSnapshot {
   type: 'presence';
@@ -25,7 +26,7 @@ export class RoomPresence {
 
   constructor(
     private readonly registry: ClusterUserRegistry,
-    private readonly template: MessagingTemplate,
+    private readonly events: RoomEvents,
   ) {}
 
   /** One connection of `user` follows `room`; returns how it leaves. */
@@ -79,7 +80,7 @@ export class RoomPresence {
   private announce(type: 'join' | 'leave', event: PresenceChangeEvent): void {
     const room = roomOfPresenceKey(event.key);
     if (room === undefined || !event.announce) return;
-    this.template.convertAndSend(roomEventsDestination(room), { type, room, user: event.user, at: new Date(event.at).toISOString() });
+    this.events.publish(room, { type, room, user: event.user, at: new Date(event.at).toISOString() });
   }
 }
 

@@ -1,6 +1,5 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { MessagingTemplate } from '@app/messaging';
-import { roomEventsDestination } from './room-events';
+import { RoomEvents } from '../events/room-events';
 
 /** At most one typing event per user and room per this many ms passes; the rest are dropped. */
 export const TYPING_THROTTLE_MS = 1_000;
@@ -22,7 +21,7 @@ interface Typist {
 export class RoomTyping implements OnModuleDestroy {
   private readonly typists = new Map<string, Typist>();
 
-  constructor(private readonly template: MessagingTemplate) {}
+  constructor(private readonly events: RoomEvents) {}
 
   /** Returns false when the event was dropped by the throttle. */
   typing(room: string, user: string, typing: boolean, now = Date.now()): boolean {
@@ -67,6 +66,6 @@ export class RoomTyping implements OnModuleDestroy {
   }
 
   private publish(room: string, user: string, typing: boolean, at: number): void {
-    this.template.convertAndSend(roomEventsDestination(room), { type: 'typing', room, user, typing, at: new Date(at).toISOString() });
+    this.events.publish(room, { type: 'typing', room, user, typing, at: new Date(at).toISOString() });
   }
 }

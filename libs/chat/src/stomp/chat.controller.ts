@@ -72,8 +72,8 @@ export class ChatController {
   @MessageMapping('/chat')
   @AsyncApiOperation({ summary: 'Post to room `messages`, the seed\'s single room.', payload: CHAT_POST_SCHEMA })
   @AsyncApiPublishes('/topic/messages', { summary: 'Every message of room `messages`, in the seed\'s shape.', payload: CHAT_FEED_MESSAGE_SCHEMA })
-  async postToMessagesFeed(@Payload() body: ChatMessageBody, @Principal() user?: string, @Header('client-message-id') clientMessageId?: string): Promise<void> {
-    await this.service.postChat({ from: body.from, text: body.text, clientMessageId }, user);
+  async postToMessagesFeed(@Payload() body: ChatMessageBody, @Session() ctx: SessionContext, @Header('client-message-id') clientMessageId?: string): Promise<void> {
+    await this.service.postChat({ from: body.from, text: body.text, clientMessageId }, ctx.principal);
   }
 
   /** Stored, then broadcast to /topic/rooms/{room} by the chat service (once, in id order). */
@@ -91,11 +91,11 @@ export class ChatController {
   async post(
     @DestinationVariable('room') room: string,
     @Payload() body: ChatMessageBody,
-    @Principal() user?: string,
+    @Session() ctx: SessionContext,
     @Header('client-message-id') clientMessageId?: string,
   ): Promise<void> {
     const { from, text } = body;
-    await this.chat.post({ room, from, text, clientMessageId }, user);
+    await this.chat.post({ room, from, text, clientMessageId }, ctx.principal);
   }
 
   /**
@@ -110,10 +110,11 @@ export class ChatController {
   })
   async history(
     @DestinationVariable('room') room: string,
+    @Session() ctx: SessionContext,
     @Header('limit') limit?: string,
     @Header('before') before?: string,
   ): Promise<StoredMessageJson[]> {
-    const messages = await this.chat.messages(room, { limit: parseLimit(limit), before: parseBefore(before) });
+    const messages = await this.chat.messages(room, { limit: parseLimit(limit), before: parseBefore(before) }, ctx.principal);
     return messages.map(renderStoredMessage);
   }
 

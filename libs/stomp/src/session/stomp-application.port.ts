@@ -11,6 +11,13 @@ export interface SessionContext {
   readonly remoteAddress: string;
   /** Delivers one MESSAGE to one subscription of this session only (@SubscribeMapping replies). */
   sendToSubscription(subscriptionId: string, message: BrokerMessage): void;
+  /**
+   * Ends one of this session's subscriptions from the server side (the application no longer lets it
+   * read there): nothing more is delivered on it, it stops counting against the session's limit, and
+   * `error`, when given, goes to the session's error destination. STOMP has no frame for this; the
+   * client learns it from the error. Unknown ids are ignored.
+   */
+  endSubscription?(subscriptionId: string, error?: ClientError): void;
 }
 
 /** A client-facing error for one SEND: goes to the session's `/user/queue/errors`, the session stays open. */

@@ -446,6 +446,13 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     if (record) this.deliverTo(record, message);
   }
 
+  endSubscription(subscriptionId: string, error?: ClientError): void {
+    const record = this.subscriptions.get(subscriptionId);
+    if (!record || this.state !== 'connected') return;
+    this.dropSubscription(record);
+    if (error) this.reportError(error);
+  }
+
   sendToSubscription(subscriptionId: string, message: BrokerMessage): void {
     this.deliver(message, subscriptionId);
   }

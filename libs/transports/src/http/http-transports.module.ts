@@ -10,6 +10,7 @@ import { JsonBodyMiddleware } from './json-body.middleware';
 import { LongPollController } from './long-poll.controller';
 import { LongPollService } from './long-poll.service';
 import { OriginMiddleware } from './origin.middleware';
+import { RoomMembersController } from './room-members.controller';
 import { RoomsController } from './rooms.controller';
 import { SseController } from './sse.controller';
 import { SseHub } from './sse-hub';
@@ -29,7 +30,7 @@ export class HttpTransportsModule implements NestModule {
     return {
       module: HttpTransportsModule,
       imports: [MetricsModule, ...(options.imports ?? [])],
-      controllers: [RoomsController, PresenceController, LongPollController, SseController, UsersController, AdminController],
+      controllers: [RoomsController, RoomMembersController, PresenceController, LongPollController, SseController, UsersController, AdminController],
       providers: [
         { provide: HTTP_TRANSPORT_OPTIONS, useValue: { ...DEFAULT_HTTP_TRANSPORT_OPTIONS, ...options.http } },
         SseHub,
@@ -52,12 +53,13 @@ export class HttpTransportsModule implements NestModule {
       PresenceController,
       UsersController,
       AdminController,
+      RoomMembersController,
       LongPollController,
       SseController,
       // CORS preflights, which no handler declares.
       { path: 'api/{*path}', method: RequestMethod.OPTIONS },
       { path: 'sse/{*path}', method: RequestMethod.OPTIONS },
     );
-    consumer.apply(JsonBodyMiddleware).forRoutes(RoomsController);
+    consumer.apply(JsonBodyMiddleware).forRoutes(RoomsController, RoomMembersController);
   }
 }

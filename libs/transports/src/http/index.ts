@@ -13,7 +13,8 @@ export { sseEvent, SSE_HEARTBEAT } from './sse-encoding';
 export { SseHub } from './sse-hub';
 export { SseStream, type SendLimits } from './sse-stream';
 export { LongPollService } from './long-poll.service';
-export { RoomsController, type RoomSummaryJson } from './rooms.controller';
+export { RoomsController } from './rooms.controller';
+export { RoomMembersController } from './room-members.controller';
 export { LongPollController } from './long-poll.controller';
 export { SseController } from './sse.controller';
 export {

@@ -6,6 +6,13 @@ import { refuseRequest, sendError } from './send-error';
 
 type BodyRequest = IncomingMessage & { body?: unknown; _body?: boolean };
 
+/** RFC 9112 §6.3: a request has a body when it says so (Transfer-Encoding, or a Content-Length above 0). */
+function hasBody(req: IncomingMessage): boolean {
+  if (req.headers['transfer-encoding'] !== undefined) return true;
+  const length = req.headers['content-length'];
+  return length !== undefined && length !== '0';
+}
+
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json$/;
 
 /**
@@ -26,6 +33,8 @@ export class JsonBodyMiddleware implements NestMiddleware {
 
   use(req: BodyRequest, res: ServerResponse, next: (error?: unknown) => void): void {
     if (req.method !== 'POST' && req.method !== 'PUT' && req.method !== 'PATCH') return next();
+    // No body at all (`PUT .../members/{user}`): nothing to type or parse; a handler that needs one says bad-json.
+    if (!hasBody(req)) return next();
     const [type, ...params] = (req.headers['content-type'] ?? '').split(';').map((s) => s.trim().toLowerCase());
     const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
     if (!JSON_TYPE.test(type) || (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')) {

@@ -40,6 +40,6 @@ export class LongPollController {
       optionalInteger(timeout, 'timeout') ?? this.options.pollDefaultTimeoutSec,
       this.options.pollMaxTimeoutSec,
     );
-    await this.polls.poll(room, afterId, seconds, res, principal?.expiresAt);
+    await this.polls.poll(room, afterId, seconds, res, principal);
   }
 }

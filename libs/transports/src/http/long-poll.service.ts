@@ -1,10 +1,11 @@
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
-import { CHAT_API, chatIdOf, renderStoredMessage, validateRoom, type ChatApi } from '@app/chat';
+import { CHAT_API, ChatError, chatIdOf, renderStoredMessage, validateRoom, type Caller, type ChatApi } from '@app/chat';
 import type { BrokerMessage } from '@app/messaging';
 import { ChatMetrics, type TransportCounters } from '@app/observability';
 import { ConnectionCap } from '../connection-cap';
 import { HTTP_TRANSPORT_OPTIONS, type HttpTransportOptions } from './http-transport-options';
+import { sendError } from './send-error';
 
 const EMPTY = Buffer.from('[]');
 const OPEN = Buffer.from('[');
@@ -51,13 +52,21 @@ export class LongPollService implements BeforeApplicationShutdown {
 
   /**
    * Answers `res` with the messages of `room` newer than `after` (live only when undefined), waiting up
-   * to `timeoutSec`, and never past `expiresAt` (the caller's token). Throws ChatError (before anything is
-   * written) for a bad room, HttpError 429 when the caller's address holds too many connections.
+   * to `timeoutSec`, and never past the caller's token's `expiresAt`. Throws ChatError (before anything is
+   * written) for a bad room or one the caller may not read, HttpError 429 when the caller's address holds
+   * too many connections; a held poll whose caller loses the room is answered with that refusal.
    */
-  async poll(room: string, after: number | undefined, timeoutSec: number, res: ServerResponse, expiresAt?: number): Promise<void> {
+  async poll(
+    room: string,
+    after: number | undefined,
+    timeoutSec: number,
+    res: ServerResponse,
+    caller?: Caller & { expiresAt?: number },
+  ): Promise<void> {
     validateRoom(room);
+    const expiresAt = caller?.expiresAt;
     if (after !== undefined) {
-      const ready = await this.chat.messages(room, { after, limit: this.options.pollMaxMessages });
+      const ready = await this.chat.messages(room, { after, limit: this.options.pollMaxMessages }, caller);
       if (ready.length > 0) {
         this.counters.messagesOut += ready.length;
         return send(res, Buffer.from(JSON.stringify(ready.map(renderStoredMessage))));
@@ -65,23 +74,41 @@ export class LongPollService implements BeforeApplicationShutdown {
     }
     if (res.destroyed || res.writableEnded) return;
     const holdMs = Math.min(timeoutSec * 1000, expiresAt === undefined ? Infinity : Math.max(0, expiresAt - Date.now()));
-    this.hold(room, after ?? 0, after === undefined, holdMs, res);
+    this.hold(room, after ?? 0, after === undefined, holdMs, res, caller);
   }
 
   beforeApplicationShutdown(): void {
     for (const waiter of [...this.waiters]) this.finish(waiter);
   }
 
-  private hold(room: string, after: number, liveOnly: boolean, holdMs: number, res: ServerResponse): void {
+  private hold(room: string, after: number, liveOnly: boolean, holdMs: number, res: ServerResponse, caller: Caller | undefined): void {
     const release = this.cap.holdOrRefuse(res.req);
     const waiter: Waiter = { res, bodies: [], lastId: after, flushQueued: false, done: false, release };
+    try {
+      // Asked before the waiter is held: a refusal (a private room) goes to the caller's error filter.
+      waiter.stop = this.chat.follow(room, liveOnly ? undefined : after, (m) => this.deliver(waiter, m), {
+        caller,
+        onRevoked: () => this.refuse(waiter),
+      });
+    } catch (error) {
+      release();
+      throw error;
+    }
     this.waiters.add(waiter);
     this.counters.connections++;
     res.on('close', () => this.finish(waiter));
     waiter.timer = setTimeout(() => this.finish(waiter), holdMs);
-    const stop = this.chat.follow(room, liveOnly ? undefined : after, (m) => this.deliver(waiter, m));
-    if (waiter.done) stop();
-    else waiter.stop = stop;
+  }
+
+  /** The caller may no longer read the room: the held poll is answered as a new one would be. */
+  private refuse(waiter: Waiter): void {
+    if (waiter.done) return;
+    waiter.bodies.length = 0;
+    const { res } = waiter;
+    this.finish(waiter, true);
+    if (res.destroyed || res.writableEnded) return;
+    const refusal = new ChatError('not-found');
+    sendError(res, refusal.status, refusal.toJSON());
   }
 
   private deliver(waiter: Waiter, message: BrokerMessage): void {
@@ -98,8 +125,8 @@ export class LongPollService implements BeforeApplicationShutdown {
     }
   }
 
-  /** Answers with what arrived (or `[]`) unless the client is gone, and forgets the waiter. */
-  private finish(waiter: Waiter): void {
+  /** Answers with what arrived (or `[]`) unless the client is gone (or `silent`), and forgets the waiter. */
+  private finish(waiter: Waiter, silent = false): void {
     if (waiter.done) return;
     waiter.done = true;
     this.waiters.delete(waiter);
@@ -108,7 +135,7 @@ export class LongPollService implements BeforeApplicationShutdown {
     waiter.stop?.();
     waiter.release();
     const { res, bodies } = waiter;
-    if (res.destroyed || res.writableEnded) return;
+    if (silent || res.destroyed || res.writableEnded) return;
     this.counters.messagesOut += bodies.length;
     send(res, bodies.length === 0 ? EMPTY : Buffer.concat([OPEN, ...join(bodies), CLOSE]));
   }

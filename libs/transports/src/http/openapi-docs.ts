@@ -1,7 +1,10 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiResponse, ApiSecurity, getSchemaPath } from '@nestjs/swagger';
 import type { ReferenceObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { ERROR_BODY_SCHEMA, PRESENCE_SNAPSHOT_SCHEMA, ROOM_POST_SCHEMA, ROOM_SUMMARY_SCHEMA, STORED_MESSAGE_SCHEMA } from '@app/chat';
+import {
+  ERROR_BODY_SCHEMA, MEMBER_SCHEMA, MESSAGE_EDIT_SCHEMA, PRESENCE_SNAPSHOT_SCHEMA, READ_MARKER_PUT_SCHEMA, READ_MARKER_SCHEMA,
+  ROOM_CREATE_SCHEMA, ROOM_POST_SCHEMA, ROOM_SCHEMA, STORED_MESSAGE_SCHEMA,
+} from '@app/chat';
 
 /**
  * The named schemas the HTTP doors' OpenAPI operations refer to (the chat's shapes, one definition for
@@ -9,8 +12,13 @@ import { ERROR_BODY_SCHEMA, PRESENCE_SNAPSHOT_SCHEMA, ROOM_POST_SCHEMA, ROOM_SUM
  */
 export const OPENAPI_SCHEMAS = {
   StoredMessage: STORED_MESSAGE_SCHEMA as SchemaObject,
-  RoomSummary: ROOM_SUMMARY_SCHEMA as SchemaObject,
+  Room: ROOM_SCHEMA as SchemaObject,
+  RoomCreate: ROOM_CREATE_SCHEMA as SchemaObject,
   RoomPost: ROOM_POST_SCHEMA as SchemaObject,
+  Member: MEMBER_SCHEMA as SchemaObject,
+  ReadMarker: READ_MARKER_SCHEMA as SchemaObject,
+  ReadMarkerPut: READ_MARKER_PUT_SCHEMA as SchemaObject,
+  MessageEdit: MESSAGE_EDIT_SCHEMA as SchemaObject,
   ErrorBody: ERROR_BODY_SCHEMA as SchemaObject,
   PresenceSnapshot: PRESENCE_SNAPSHOT_SCHEMA as SchemaObject,
 };
@@ -25,7 +33,9 @@ export const arrayOf = (name: keyof typeof OPENAPI_SCHEMAS): SchemaObject => ({ 
 const WHY: Record<number, string> = {
   400: 'Invalid input (`invalid-room`, `invalid-text`, `invalid-from`, `invalid-query`, `bad-json`, ...).',
   401: 'A token is required (an identity provider is configured) and none, or a bad one, was sent: `unauthorized`.',
-  403: 'A browser request from an origin that is not admitted: `forbidden-origin`.',
+  403: 'A browser request from an origin that is not admitted (`forbidden-origin`), or what the caller may not do in the room (`forbidden`, `not-author`, `edit-window-passed`).',
+  404: 'No such room, or a private room the caller is not in (`not-found`: the same answer, so nothing leaks); `unknown-message`.',
+  409: 'The room exists already (`room-exists`), or the message is deleted (`message-deleted`).',
   413: 'The body is larger than MAX_FRAME_BYTES: `body-too-large`.',
   415: 'The body is not `application/json`: `unsupported-media-type`.',
   429: 'Too many messages from this address (RATE_LIMIT_PER_SEC): `rate-limited`, with `Retry-After`.',

@@ -45,8 +45,23 @@ export class PlainWsClient {
     ws.on('close', () => this.dispose());
     ws.on('error', () => this.dispose());
     this.cancelExpiry = onPrincipalExpiry(principal, () => this.close(PlainWsClose.PolicyViolation, 'token expired'));
-    this.stopFollow = chat.follow(room, undefined, (message) => this.deliver(message));
-    if (this.closed) this.stopFollow();
+    try {
+      // For its principal: when they may no longer read the room (removed, the room made private) it closes.
+      this.stopFollow = chat.follow(room, undefined, (message) => this.deliver(message), {
+        caller: principal,
+        onRevoked: () => this.revoked(),
+      });
+    } catch (error) {
+      if (!isChatError(error)) throw error;
+      this.revoked();
+    }
+    if (this.closed) this.stopFollow?.();
+  }
+
+  private revoked(): void {
+    this.stopFollow = undefined;
+    this.refuse('forbidden', `You may no longer read room ${this.room}.`);
+    this.close(PlainWsClose.PolicyViolation, 'forbidden');
   }
 
   close(code: number, reason: string): void {
@@ -87,7 +102,7 @@ export class PlainWsClient {
       return this.refuse('rate-limited', 'Too many messages; slow down.');
     }
     const { from, text } = parsed as { from?: unknown; text?: unknown };
-    this.chat.post({ room: this.room, from, text }, this.principal?.name).then(
+    this.chat.post({ room: this.room, from, text }, this.principal).then(
       () => this.counters.messagesIn++,
       (err: unknown) => {
         if (isChatError(err)) this.refuse(err.code, err.message);

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Logger } from '@nestjs/common';
 import { WebSocketServer } from 'ws';
-import { CHAT_API, ROOM_PATTERN, RoomPresence, type ChatApi } from '@app/chat';
+import { CHAT_API, ROOM_PATTERN, RoomPresence, isChatError, type ChatApi } from '@app/chat';
 import { AppConfig, allowedOrigins } from '@app/config';
 import { ChatMetrics, type TransportCounters } from '@app/observability';
 import { AUTHENTICATOR, AuthenticationError, type Authenticator, type Principal } from '@app/stomp-session';
@@ -72,6 +72,12 @@ export class PlainWsTransport implements BeforeApplicationShutdown {
   private accept(req: IncomingMessage, socket: Duplex, head: Buffer, room: string, principal: Principal | undefined): void {
     // The client may have gone while its token was being checked.
     if (socket.destroyed) return;
+    try {
+      this.chat.assertCanRead(room, principal);
+    } catch (error) {
+      if (!isChatError(error)) throw error;
+      return reject(socket, error.status, error.status === 404 ? 'Not Found' : 'Forbidden');
+    }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       this.counters.connections++;
       this.counters.subscriptions++;
