@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { request } from '../http/http-client';
 import { SseClient } from '../http/sse-client';
 import { WsClient } from '../http/ws-client';
+import { SioClient } from '../socketio/socketio-test-client';
 import { startServer, type RunningServer } from '../support/server';
 import { signToken } from '../support/tokens';
 import { Rest, refusal } from './support/rest';
@@ -116,6 +117,38 @@ describe('#13 a private room refuses non-members on every door', () => {
     const history = await olga.ask(`/app/rooms/${room}/history`);
     assert.deepEqual(history.map((m: { text: string }) => m.text), ['for members only', 'still private']);
     for (const inbox of inboxes) assert.equal(inbox.messages.length, 0);
+  });
+
+  it('Socket.IO: join, message and read are not-found to a non-member; a member is removed from the room when they leave it', async () => {
+    const { room, first } = await privateRoom();
+    const sam = await SioClient.connect(server.url, { auth: { token: token('sam') } });
+    open.push(sam);
+    for (const [event, payload] of [
+      ['join', { room }],
+      ['join', { room, sinceId: 0 }],
+      ['message', { room, text: 'let me in' }],
+      ['read', { room, lastReadId: first.id }],
+    ] as const) {
+      const answer = await sam.ack(event, payload);
+      assert.equal(answer.error, 'not-found', `${event} ${JSON.stringify(payload)}`);
+    }
+    await as('olga').json('PUT', `/api/rooms/${room}/members/sid`);
+    const sid = await SioClient.connect(server.url, { auth: { token: token('sid') } });
+    open.push(sid);
+    await sid.join(room, 0);
+    await sid.waitForMessage(first.id);
+    assert.equal((await sid.ack('read', { room, lastReadId: first.id })).lastReadId, first.id);
+    await as('olga').json('DELETE', `/api/rooms/${room}/members/sid`);
+    await sid.waitFor(() => sid.events.some((e) => e.type === 'removed'), 'removed');
+    assert.deepEqual(sid.events.find((e) => e.type === 'removed'), {
+      type: 'removed', room, error: 'forbidden', message: `You may no longer read room ${room}.`,
+    });
+    const later = await as('olga').json('POST', `/api/rooms/${room}/messages`, { text: 'not for sid' });
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(sid.messages.some((m) => m.id === later.id), false);
+    assert.equal(sam.messages.length, 0);
+    const stored = await as('olga').json('GET', `/api/rooms/${room}/messages`);
+    assert.deepEqual(stored.map((m: { text: string }) => m.text), ['for members only', 'not for sid']);
   });
 
   it('the listing and the room\'s members are as if it did not exist; a public room\'s name says nothing', async () => {

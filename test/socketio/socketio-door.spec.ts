@@ -62,7 +62,10 @@ describe('#15 Socket.IO door: rooms, acks and ids', { timeout: 300_000 }, () => 
         assert.equal((await ada.ack('message', { room: 'no spaces', text: 'x' })).error, 'invalid-room');
         assert.equal((await ada.ack('message', { room, text: 'x', clientMessageId: 7 })).error, 'invalid-client-message-id');
         assert.equal((await ada.ack('join', { room, sinceId: -1 })).error, 'invalid-query');
-        assert.equal((await ada.ack('read', { room, lastReadId: stored.id })).error, 'not-implemented');
+        // #13: read markers on this door too: the ack is the marker as it stands.
+        const readMarker = await ada.ack('read', { room, lastReadId: stored.id });
+        assert.deepEqual([readMarker.user, readMarker.lastReadId], ['ada', stored.id]);
+        assert.equal((await ada.ack('read', { room, lastReadId: 'x' })).error, 'invalid-read-marker');
 
         assert.deepEqual(await bob.ack('leave', { room }), { ok: true });
         assert.deepEqual(await bob.ack('leave', { room }), { ok: true }, 'leaving a room one is not in is no error');

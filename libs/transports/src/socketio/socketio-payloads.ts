@@ -25,7 +25,8 @@ export interface TypingRequest {
 
 export interface ReadRequest {
   room: string;
-  lastReadId: number;
+  /** Checked by the chat's ReadMarkers, as on every door (`invalid-read-marker`, `unknown-message`). */
+  lastReadId: unknown;
 }
 
 type Fields = Record<string, unknown>;
@@ -83,5 +84,5 @@ export function typingRequest(payload: unknown): TypingRequest {
 
 export function readRequest(payload: unknown): ReadRequest {
   const body = fields(payload);
-  return { room: validateRoom(own(body, 'room')), lastReadId: messageId(own(body, 'lastReadId')) };
+  return { room: validateRoom(own(body, 'room')), lastReadId: own(body, 'lastReadId') };
 }

@@ -2,14 +2,16 @@ import { Logger } from '@nestjs/common';
 import type { Socket } from 'socket.io';
 import {
   isChatError,
+  renderReadMarker,
   renderStoredMessage,
-  roomEventsDestination,
   type ChatApi,
+  type FollowOptions,
+  type ReadMarkers,
   type RoomFollow,
   type RoomPresence,
   type RoomTyping,
 } from '@app/chat';
-import type { BrokerMessage, BrokerPort, ClusterUserRegistry, Subscriber } from '@app/messaging';
+import type { BrokerMessage, ClusterUserRegistry } from '@app/messaging';
 import type { TransportCounters } from '@app/observability';
 import { SendLimit, TokenBucket, onPrincipalExpiry, type Principal, type SendLimits } from '@app/stomp-session';
 import { joinRequest, leaveRequest, postRequest, readRequest, typingRequest } from './socketio-payloads';
@@ -26,7 +28,7 @@ export interface SocketIoLimits extends SendLimits {
 /** What every session of the door shares. */
 export interface SocketIoServices {
   chat: ChatApi;
-  broker: BrokerPort;
+  reads: ReadMarkers;
   presence: RoomPresence;
   typing: RoomTyping;
   users: ClusterUserRegistry;
@@ -43,6 +45,7 @@ const PARSED = 'socketio-json';
 
 interface JoinedRoom {
   follow: RoomFollow;
+  events: RoomFollow;
   leavePresence: () => void;
 }
 
@@ -56,7 +59,6 @@ const logger = new Logger('SocketIo');
  */
 export class SocketIoSession {
   private readonly rooms = new Map<string, JoinedRoom>();
-  private readonly subscriber: Subscriber;
   private readonly bucket: TokenBucket;
   private readonly sendBuffer: SocketIoSendBuffer;
   private readonly sendLimit: SendLimit;
@@ -74,7 +76,6 @@ export class SocketIoSession {
     this.bucket = new TokenBucket(limits.ratePerSec, limits.burst);
     this.sendBuffer = new SocketIoSendBuffer(socket.conn);
     this.sendLimit = new SendLimit(limits, () => this.sendBuffer.bytes, () => this.dropSlow());
-    this.subscriber = { sessionId: `socketio:${socket.id}`, deliver: (message) => this.emit('event', message) };
     this.on('join', (payload) => this.join(payload));
     this.on('leave', (payload) => this.leave(payload));
     this.on('message', (payload) => this.post(payload));
@@ -130,18 +131,26 @@ export class SocketIoSession {
   private async join(payload: unknown): Promise<Answer> {
     const { room, sinceId } = joinRequest(payload);
     if (this.rooms.has(room)) return OK;
-    const { chat, broker, presence, counters, limits } = this.services;
+    const { chat, presence, counters, limits } = this.services;
     if (this.rooms.size >= limits.maxRooms) {
       return { error: 'too-many-subscriptions', message: `A connection may be in at most ${limits.maxRooms} rooms; leave one first.` };
     }
-    const follow = chat.followRoom(room, sinceId, (message) => this.emit('message', message));
-    const events = roomEventsDestination(room);
-    broker.subscribe(this.subscriber, room, events);
+    // For this principal (#13): a private room is `not-found` to anyone else, and the room is left by
+    // itself when they may no longer read it.
+    const options: FollowOptions = { caller: this.principal, onRevoked: () => this.revoked(room) };
+    const follow = chat.followRoom(room, sinceId, (message) => this.emit('message', message), options);
+    let events: RoomFollow;
+    try {
+      events = chat.followEvents(room, (message) => this.emit('event', message), options);
+    } catch (error) {
+      follow.stop();
+      throw error;
+    }
     const leavePresence = this.principal ? presence.enter(room, this.principal.name) : () => undefined;
-    this.rooms.set(room, { follow, leavePresence });
+    this.rooms.set(room, { follow, events, leavePresence });
     counters.subscriptions++;
     // The ack promises what a STOMP RECEIPT does: from now on nothing posted to the room is missed.
-    await Promise.all([follow.ready, broker.whenSubscribed?.(events)]);
+    await Promise.all([follow.ready, events.ready]);
     return OK;
   }
 
@@ -158,7 +167,7 @@ export class SocketIoSession {
       counters.rateLimited++;
       return { error: 'rate-limited', message: 'Too many messages; slow down.' };
     }
-    const stored = await chat.post({ room, from, text, ...(clientMessageId !== undefined && { clientMessageId }) }, this.principal?.name);
+    const stored = await chat.post({ room, from, text, ...(clientMessageId !== undefined && { clientMessageId }) }, this.principal);
     counters.messagesIn++;
     return { ...renderStoredMessage(stored) };
   }
@@ -170,9 +179,19 @@ export class SocketIoSession {
     return OK;
   }
 
-  private read(payload: unknown): Answer {
-    readRequest(payload);
-    return { error: 'not-implemented', message: 'Read markers are not available on this server yet.' };
+  /** The caller's read marker, only ever forward (#13); the ack is the marker as it stands. */
+  private async read(payload: unknown): Promise<Answer> {
+    const { room, lastReadId } = readRequest(payload);
+    return { ...renderReadMarker(await this.services.reads.mark(room, lastReadId, this.principal)) };
+  }
+
+  /** The principal may no longer read the room (removed from it, the room made private): it is left, and said so. */
+  private revoked(room: string): void {
+    if (!this.rooms.has(room)) return;
+    this.drop(room);
+    if (this.closed) return;
+    this.services.counters.framesOut++;
+    this.socket.emit('event', { type: 'removed', room, error: 'forbidden', message: `You may no longer read room ${room}.` });
   }
 
   /** A stored message (event `message`) or a room event (event `event`), its body parsed once for all. */
@@ -218,8 +237,8 @@ export class SocketIoSession {
     if (!joined) return;
     this.rooms.delete(room);
     joined.follow.stop();
+    joined.events.stop();
     joined.leavePresence();
-    this.services.broker.unsubscribe(this.subscriber.sessionId, room);
     this.services.counters.subscriptions--;
   }
 
@@ -228,7 +247,6 @@ export class SocketIoSession {
     for (const room of [...this.rooms.keys()]) this.drop(room);
     this.closed = true;
     this.sendLimit.stop();
-    this.services.broker.unsubscribeAll(this.subscriber.sessionId);
     this.cancelExpiry();
     this.cancelDisconnect();
     this.onClosed(this, reason);

@@ -3,9 +3,9 @@ import type { Duplex } from 'node:stream';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { Server as Engine, type Socket as EngineSocket } from 'engine.io';
 import { Server, type Socket } from 'socket.io';
-import { CHAT_API, RoomPresence, RoomTyping, type ChatApi } from '@app/chat';
+import { CHAT_API, ReadMarkers, RoomPresence, RoomTyping, type ChatApi } from '@app/chat';
 import { AppConfig, allowedOrigins } from '@app/config';
-import { BROKER, ClusterUserRegistry, type BrokerPort } from '@app/messaging';
+import { ClusterUserRegistry } from '@app/messaging';
 import { ChatMetrics } from '@app/observability';
 import { AUTHENTICATOR, AuthenticationError, type Authenticator, type Principal } from '@app/stomp-session';
 import { reject, requestOriginAllowed, type AllowedOrigins } from '@app/stomp-transport';
@@ -49,7 +49,7 @@ export class SocketIoTransport implements BeforeApplicationShutdown {
     users: ClusterUserRegistry,
     presence: RoomPresence,
     typing: RoomTyping,
-    @Inject(BROKER) broker: BrokerPort,
+    reads: ReadMarkers,
     private readonly addresses: ClientAddress,
     private readonly cap: ConnectionCap,
   ) {
@@ -57,7 +57,7 @@ export class SocketIoTransport implements BeforeApplicationShutdown {
     this.origins = new OriginMiddleware(config);
     this.services = {
       chat,
-      broker,
+      reads,
       presence,
       typing,
       users,
