@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { ChatModule, IdentityModule } from '@app/chat';
 import { AppConfig, loadConfig } from '@app/config';
 import { MessagingModule } from '@app/messaging';
+import { ConnectionLimiter } from '@app/stomp-transport';
 import { ObservabilityModule } from '@app/observability';
 import { PersistenceModule } from '@app/persistence';
 import { HttpTransportsModule, type HttpTransportOptions } from '../../libs/transports/src/http';
@@ -30,8 +31,10 @@ export async function startHttpApp(
   // No chat-message rate limit unless a test asks for one: suites here post in bursts to load streams.
   const config = loadConfig({ DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'error', RATE_LIMIT_PER_SEC: '0', ...env });
 
+  // The per-address limiter StompBrokerModule provides in the real app (this app has no STOMP endpoint).
+  const limiter = { provide: ConnectionLimiter, useValue: new ConnectionLimiter(config.MAX_CONNECTIONS_PER_IP) };
   @Global()
-  @Module({ providers: [{ provide: AppConfig, useValue: config }], exports: [AppConfig] })
+  @Module({ providers: [{ provide: AppConfig, useValue: config }, limiter], exports: [AppConfig, ConnectionLimiter] })
   class TestConfigModule {}
 
   @Module({
