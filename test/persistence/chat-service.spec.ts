@@ -152,6 +152,23 @@ describe('ChatService posting', () => {
     }
   });
 
+  it('#3 answers a store-busy refusal only once the batch being committed is done, so a flood of refusals waits for a commit', async () => {
+    const f = await openChat('sqlite::memory:', { writer: { maxQueue: 5, maxBatch: 5 } });
+    try {
+      const order: string[] = [];
+      const accepted = Array.from({ length: 5 }, (_, i) =>
+        f.chat.post({ room: 'busy2', from: 'a', text: `t${i}` }).then(() => order.push(`stored ${i}`)));
+      const refused = f.chat.post({ room: 'busy2', from: 'a', text: 'late' }).catch((error: unknown) => {
+        order.push(`refused ${(error as ChatError).code}`);
+      });
+      await Promise.all([...accepted, refused]);
+      assert.deepEqual(order, ['stored 0', 'stored 1', 'stored 2', 'stored 3', 'stored 4', 'refused store-busy']);
+      assert.equal((await f.chat.messages('busy2')).length, 5);
+    } finally {
+      await f.close();
+    }
+  });
+
   it('fails a post with store-failed when the database is gone, publishing nothing', async () => {
     const f = await openChat();
     const seen = new Recorder(f.broker, '/topic/rooms/lobby');

@@ -5,7 +5,10 @@ import type { AppendResult, ChatRepository, NewMessage } from './chat-repository
 export interface MessageWriterOptions {
   /** Most messages in one transaction. */
   maxBatch?: number;
-  /** Most messages waiting behind the batch being committed; beyond it write() fails with `store-busy`. */
+  /**
+   * Most messages waiting behind the batch being committed; beyond it write() fails with `store-busy`
+   * (once that batch is done).
+   */
   maxQueue?: number;
 }
 
@@ -46,6 +49,8 @@ export class MessageWriter<C = undefined> {
   private running = false;
   private closed = false;
   private idleWaiters: Array<() => void> = [];
+  /** Writes refused with store-busy, answered when the batch being committed is done. */
+  private refused: Array<() => void> = [];
   private batches = 0;
   private messages = 0;
 
@@ -61,7 +66,12 @@ export class MessageWriter<C = undefined> {
   /** Resolves once the message's batch is committed (durable) and published. */
   write(message: NewMessage, context: C): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new ChatError('shutting-down'));
-    if (this.queue.length >= this.maxQueue) return Promise.reject(new ChatError('store-busy'));
+    if (this.queue.length >= this.maxQueue) {
+      // Answered when the current batch is done, not at once: "retry shortly" is then true, and a door
+      // that stops reading while its client's answers are owed (InboundWindow) stops reading a flood
+      // of refusals too, which would otherwise fill every event-loop turn and keep the commit from ending.
+      return new Promise<AppendResult>((_, reject) => this.refused.push(() => reject(new ChatError('store-busy'))));
+    }
     return new Promise<AppendResult>((resolve, reject) => {
       this.queue.push({ message, context, resolve, reject });
       if (!this.running) {
@@ -94,6 +104,7 @@ export class MessageWriter<C = undefined> {
         this.logger.error(`storing ${batch.length} messages failed: ${error instanceof Error ? error.message : String(error)}`);
         const failure = new ChatError('store-failed');
         for (const pending of batch) pending.reject(failure);
+        this.answerRefused();
         continue;
       }
       this.batches += 1;
@@ -105,8 +116,14 @@ export class MessageWriter<C = undefined> {
         this.logger.error(`publishing a committed batch failed: ${error instanceof Error ? error.message : String(error)}`);
       }
       batch.forEach((p, i) => p.resolve(results[i]));
+      this.answerRefused();
     }
     this.running = false;
+    this.answerRefused();
     for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  private answerRefused(): void {
+    for (const refuse of this.refused.splice(0)) refuse();
   }
 }
