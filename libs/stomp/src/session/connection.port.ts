@@ -21,4 +21,11 @@ export interface Connection {
   readonly bufferedBytes: number;
   /** Closes the transport; the transport then calls session.closed(). */
   close(code?: number, reason?: string): void;
+  /**
+   * Stop and start reading from the peer (inbound flow control: the session pauses while too many of
+   * its frames are unanswered). A transport that cannot pause leaves both out; the session then takes
+   * every frame as it comes.
+   */
+  pause?(): void;
+  resume?(): void;
 }

@@ -23,10 +23,11 @@ export {
 } from './session-events';
 export { DEFAULT_SESSION_OPTIONS, SESSION_OPTIONS, type SessionOptions, type UserDestinationResolver } from './session-options';
 export { CloseCode, NO_METRICS, doorOf, type SessionMeter, type SessionMetrics } from './session-metrics';
-export { StompSession, type SessionDeps } from './stomp-session';
+export { MAX_UNANSWERED_FRAMES, StompSession, type SessionDeps } from './stomp-session';
 export { SESSION_METRICS, STOMP_BUILTIN_INTERCEPTORS, StompSessionFactory } from './stomp-session.factory';
 export { StompSessionModule } from './stomp-session.module';
 export { StompClientError, clientErrorOf } from './client-error';
 export { STOMP_INTERCEPTOR, StompInterceptor, type StompChannelInterceptor } from './channel-interceptor.port';
 export { TokenBucket } from './token-bucket';
 export { CLOSE_GRACE_MS, SendLimit, type SendLimits } from './send-limit';
+export { InboundWindow, type InboundFlow } from './inbound-window';

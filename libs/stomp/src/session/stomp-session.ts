@@ -22,6 +22,7 @@ import type { SessionLog } from './session-log';
 import { HeartbeatMonitor } from './heartbeat-monitor';
 import { TokenBucket } from './token-bucket';
 import { SendLimit } from './send-limit';
+import { InboundWindow } from './inbound-window';
 import { TransactionBuffer } from './transaction-buffer';
 import { isEncodable, messageHeaders } from './message-headers';
 import type { StompChannelInterceptor } from './channel-interceptor.port';
@@ -60,6 +61,12 @@ interface SubscriptionRecord {
 type State = 'awaiting-connect' | 'authenticating' | 'connected' | 'closed';
 const ACK_MODES: ReadonlySet<string> = new Set(['auto', 'client', 'client-individual']);
 const MAX_PENDING_FRAMES = 100;
+/**
+ * Frames whose answer is still owed (handled by the application, a RECEIPT waiting for the store or the
+ * broker) before the session stops reading its connection: see InboundWindow. Above the writer's usual
+ * batch sizes, so that one busy client still fills a group commit.
+ */
+export const MAX_UNANSWERED_FRAMES = 256;
 const SUPPORTED = '1.0,1.1,1.2';
 
 /**
@@ -86,6 +93,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
   private connectFrame?: StompFrame;
   private readonly hasOutbound: boolean;
   private readonly sendLimit: SendLimit;
+  private readonly inbound: InboundWindow<Buffer | string>;
 
   constructor(
     private readonly connection: Connection,
@@ -97,7 +105,17 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     this.decoder = new StompDecoder(options.limits, { commands: 'client' });
     this.heartbeat = new HeartbeatMonitor(
       () => this.writeRaw(HEARTBEAT, false),
-      () => this.fail('heart-beat timeout', 'No data from the client within the negotiated heart-beat interval.', undefined, 'heartbeat-timeout'),
+      () => {
+        // While the session is not reading, the client's beats wait in the socket: its silence is ours.
+        if (this.inbound.isPaused) return;
+        this.fail('heart-beat timeout', 'No data from the client within the negotiated heart-beat interval.', undefined, 'heartbeat-timeout');
+      },
+    );
+    const { pause, resume } = connection;
+    this.inbound = new InboundWindow(
+      MAX_UNANSWERED_FRAMES,
+      (data) => this.decode(data),
+      pause && resume ? { pause: () => pause.call(connection), resume: () => resume.call(connection) } : undefined,
     );
     this.bucket = new TokenBucket(options.rateLimitPerSec, options.rateLimitBurst);
     this.sendLimit = new SendLimit(
@@ -147,6 +165,11 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
   receive(data: Buffer | string): void {
     if (this.state === 'closed') return;
     this.heartbeat.received();
+    this.inbound.offer(data);
+  }
+
+  private decode(data: Buffer | string): void {
+    if (this.state === 'closed') return;
     try {
       // Frame by frame: CONNECT sets the decoder's version before the next frame of the chunk is read (#10).
       this.decoder.feed(data, (frame) => this.onFrame(frame));
@@ -505,11 +528,15 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
    * error path, ends this session with an ERROR and nothing else: no rejection escapes to the process (#10).
    */
   private settle<T>(work: () => Promise<T>, done: (value: T) => unknown, failed: (error: unknown) => void): void {
+    // Until it settles, an answer is owed: the inbound window counts it.
+    const answered = this.inbound.owe();
     const guarded = (step: () => unknown) => {
       try {
         step();
       } catch (error) {
         this.crash(error);
+      } finally {
+        answered();
       }
     };
     let promise: Promise<T>;
@@ -590,6 +617,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     this.cancelExpiry();
     this.heartbeat.stop();
     this.sendLimit.stop();
+    this.inbound.close();
     for (const record of this.subscriptions.values()) {
       record.stop?.();
       this.meter.unsubscribed();

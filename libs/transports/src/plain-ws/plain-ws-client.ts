@@ -2,7 +2,9 @@ import type { WebSocket, RawData } from 'ws';
 import { isChatError, type ChatApi } from '@app/chat';
 import type { BrokerMessage } from '@app/messaging';
 import type { TransportCounters } from '@app/observability';
-import { CLOSE_GRACE_MS, CloseCode, SendLimit, TokenBucket, onPrincipalExpiry, type Principal, type SendLimits } from '@app/stomp-session';
+import {
+  CLOSE_GRACE_MS, CloseCode, InboundWindow, MAX_UNANSWERED_FRAMES, SendLimit, TokenBucket, onPrincipalExpiry, type Principal, type SendLimits,
+} from '@app/stomp-session';
 
 /** Close codes of the plain chat socket: the library's one catalogue (RFC 6455 §7.4.1). */
 export const PlainWsClose = CloseCode;
@@ -23,6 +25,8 @@ export interface PlainWsLimits extends SendLimits {
 export class PlainWsClient {
   private readonly bucket: TokenBucket;
   private readonly sendLimit: SendLimit;
+  /** Posts whose answer is owed (stored, or refused): past the window the socket is not read. */
+  private readonly inbound: InboundWindow<[RawData, boolean]>;
   private stopFollow: (() => void) | undefined;
   private readonly cancelExpiry: () => void;
   private closed = false;
@@ -41,7 +45,8 @@ export class PlainWsClient {
       this.counters.slowConsumerDisconnects++;
       this.close(CloseCode.SlowConsumer, 'slow consumer');
     });
-    ws.on('message', (data, isBinary) => this.receive(data, isBinary));
+    this.inbound = new InboundWindow(MAX_UNANSWERED_FRAMES, ([data, isBinary]) => this.receive(data, isBinary), ws);
+    ws.on('message', (data, isBinary) => this.inbound.offer([data, isBinary]));
     ws.on('close', () => this.dispose());
     ws.on('error', () => this.dispose());
     this.cancelExpiry = onPrincipalExpiry(principal, () => this.close(PlainWsClose.PolicyViolation, 'token expired'));
@@ -102,13 +107,14 @@ export class PlainWsClient {
       return this.refuse('rate-limited', 'Too many messages; slow down.');
     }
     const { from, text } = parsed as { from?: unknown; text?: unknown };
+    const answered = this.inbound.owe();
     this.chat.post({ room: this.room, from, text }, this.principal).then(
       () => this.counters.messagesIn++,
       (err: unknown) => {
         if (isChatError(err)) this.refuse(err.code, err.message);
         else this.refuse('internal-error', 'The server failed to handle the message.');
       },
-    );
+    ).finally(answered);
   }
 
   private refuse(error: string, message: string): void {
@@ -119,6 +125,7 @@ export class PlainWsClient {
     if (this.closed) return;
     this.closed = true;
     this.sendLimit.stop();
+    this.inbound.close();
     this.cancelExpiry?.();
     this.stopFollow?.();
     this.stopFollow = undefined;

@@ -26,6 +26,14 @@ export class WsConnection implements Connection {
     this.ws.send(data, binary ? BINARY : TEXT);
   }
 
+  pause(): void {
+    this.ws.pause();
+  }
+
+  resume(): void {
+    this.ws.resume();
+  }
+
   close(code = 1000, reason = ''): void {
     if (this.ws.readyState === this.ws.CLOSED) return;
     this.ws.close(code, reason);
