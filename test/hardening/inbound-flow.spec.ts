@@ -1,7 +1,8 @@
 // #3: a RECEIPT means stored, and a client that sends faster than the store commits must not keep the
 // store from committing. A door reads no more from a client than it has answered (InboundWindow): while
 // the database is held by someone else, a flooding STOMP session or /ws/chat socket is read up to its
-// window and no further; when the database is free again every message is stored and answered.
+// window and no further (over TCP, where one read carries many frames: that read, and no more); when the
+// database is free again every message is stored and answered.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { Database } from 'sqlite3';
 import { RawStomp, frameText as f } from '../support/raw-stomp';
+import { RawTcpStomp } from '../tcp/raw-tcp-stomp';
 import { startServer, type RunningServer } from '../support/server';
 
 const WINDOW = 256;
@@ -18,7 +20,7 @@ const dir = mkdtempSync(join(tmpdir(), 'chat-inbound-'));
 const file = join(dir, 'chat.sqlite');
 let server: RunningServer;
 
-before(async () => { server = await startServer({ DATABASE_URL: `sqlite:${file}`, RATE_LIMIT_PER_SEC: '0' }); });
+before(async () => { server = await startServer({ DATABASE_URL: `sqlite:${file}`, RATE_LIMIT_PER_SEC: '0', STOMP_TCP_PORT: '0' }); });
 after(async () => {
   await server.stop();
   rmSync(dir, { recursive: true, force: true });
@@ -76,6 +78,31 @@ describe('#3 inbound flow control', () => {
     assert.deepEqual(receipts, Array.from({ length: FLOOD }, (_, i) => `r${i}`), 'every SEND receipted, in order');
     assert.deepEqual(await stored(room), Array.from({ length: FLOOD }, (_, i) => `m${i}`));
     c.close();
+  });
+
+  it('a STOMP over TCP session flooding SENDs in one write is read no further than its window and the chunk that filled it', async () => {
+    const room = `flowtcp${Date.now()}`;
+    const c = await RawTcpStomp.open({ port: server.tcpPort! });
+    await c.connect();
+    const before = await framesIn('tcp');
+    const release = await holdWriteLock();
+    let released = false;
+    const flood = 10_000;
+    try {
+      c.write(Array.from({ length: flood }, (_, i) => f('SEND', { destination: `/app/rooms/${room}`, receipt: `r${i}` }, JSON.stringify({ from: 'flood', text: `m${i}` }))).join(''));
+      await new Promise((r) => setTimeout(r, 1_500));
+      const read = (await framesIn('tcp')) - before;
+      // A socket read is at most 64 KiB: under 1,000 of these frames.
+      assert.ok(read >= WINDOW && read <= WINDOW + 1_000, `${read} of ${flood} frames read while nothing is answered`);
+      await release();
+      released = true;
+      await c.next((x) => x.command === 'RECEIPT' && x.headers.get('receipt-id') === `r${flood - 1}`, 60_000);
+    } finally {
+      if (!released) await release();
+    }
+    assert.equal(c.frames.filter((x) => x.command === 'RECEIPT').length, flood);
+    assert.deepEqual(await stored(room), Array.from({ length: flood }, (_, i) => `m${i}`));
+    c.destroy();
   });
 
   it('a /ws/chat socket flooding posts is read no further than its window while the store is held, then every post is stored', async () => {

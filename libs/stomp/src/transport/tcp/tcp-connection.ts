@@ -30,6 +30,15 @@ export class TcpConnection implements Connection {
     this.socket.write(data);
   }
 
+  /** Inbound flow control: the session stops reading while too many of its frames are unanswered. */
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
+  }
+
   close(code?: number): void {
     if (this.closing) return;
     this.closing = true;
