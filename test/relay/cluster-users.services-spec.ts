@@ -2,27 +2,16 @@
 // disconnects reach every node; a node killed with -9 stops counting its users within three periods.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client } from 'pg';
 import { RawStomp, frameText as f } from '../support/raw-stomp';
 import { startServer, type RunningServer } from '../support/server';
 import { bearer, signToken } from '../support/tokens';
+import { RELAY, pgAdmin as admin } from './support/cluster';
 
-const RELAY = 'stomp://guest:guest@127.0.0.1:61613';
 const SECRET = 'cluster-users-secret-0123456789abcdef';
 const PERIOD_MS = 300;
 const db = `chat_cluster_${process.pid}_${Date.now()}`;
 let a: RunningServer;
 let b: RunningServer;
-
-async function admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
-  const c = new Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
 
 let authA: RunningServer;
 let authB: RunningServer;

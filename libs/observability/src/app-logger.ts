@@ -81,7 +81,7 @@ export class AppLogger extends ConsoleLogger {
       const record: Record<string, unknown> = { level: logLevel, time: new Date().toISOString(), ...fieldsOf(message) };
       if (context) record.context = context;
       if (errorStack !== undefined) record.stack = String(errorStack);
-      // JSON.stringify escapes C0 controls; the rest become \uXXXX too, which parse back to the same value.
+      // JSON.stringify escapes C0 controls; the rest become \u escapes too, which parse back to the same value.
       process[writeStreamType ?? 'stdout'].write(`${JSON.stringify(record).replace(UNSAFE, unicodeEscape)}\n`);
     }
   }
