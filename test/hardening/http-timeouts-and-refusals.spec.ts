@@ -59,8 +59,17 @@ describe('#10 refused bodies are answered, and the client reads the answer', () 
   });
 
   it('a big body of the wrong type gets 415, and from a foreign origin 403, both read by the client', async () => {
-    assert.equal((await postBody('/api/rooms/x/messages', twoMegabytes(), { 'content-type': 'text/plain' })).status, 415);
-    assert.equal((await postBody('/api/rooms/x/messages', twoMegabytes(), { ...JSON_TYPE, origin: 'http://evil.example' })).status, 403);
+    // Each on its own `Connection: close` socket, several times over: an answer ended before the body was
+    // read let Node close the socket under the client's writes (EPIPE about one time in five).
+    for (let round = 0; round < 10; round++) {
+      const [wrongType, foreign] = await Promise.all([
+        postBody('/api/rooms/x/messages', twoMegabytes(), { 'content-type': 'text/plain' }),
+        postBody('/api/rooms/x/messages', twoMegabytes(), { ...JSON_TYPE, origin: 'http://evil.example' }),
+      ]);
+      assert.equal(wrongType.status, 415);
+      assert.equal((JSON.parse(wrongType.text) as { error: string }).error, 'unsupported-media-type');
+      assert.equal(foreign.status, 403);
+    }
     assert.deepEqual(await (await fetch(`${server.url}/api/rooms/x/messages`)).json(), [], 'nothing was stored');
   });
 });

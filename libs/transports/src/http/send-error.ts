@@ -15,32 +15,37 @@ export const REFUSED_BODY_DRAIN_BYTES = 8 * 1024 * 1024;
  */
 export function sendError(res: ServerResponse, status: number, body: ErrorBody, close = false): void {
   if (res.headersSent) return void res.destroy();
+  res.end(writeHead(res, status, body, close));
+}
+
+function writeHead(res: ServerResponse, status: number, body: ErrorBody, close: boolean): string {
   const text = JSON.stringify(body);
   res.statusCode = status;
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Content-Length', Buffer.byteLength(text));
   res.setHeader('Cache-Control', 'no-store');
   if (close) res.setHeader('Connection', 'close');
-  res.end(text);
+  return text;
 }
 
 /**
- * Refuses a request before (or while) its body arrives: answers at once, then reads and discards the
- * rest of the body, up to REFUSED_BODY_DRAIN_BYTES. Closing with unread bytes in flight would make the
- * kernel reset the connection, and the client would see EPIPE or ECONNRESET instead of the status.
- * The connection stays usable once the body is drained; a body past the bound has its socket cut.
+ * Refuses a request before (or while) its body arrives: the whole answer is written at once, but the
+ * response is only ended when the rest of the body has been read and discarded, up to
+ * REFUSED_BODY_DRAIN_BYTES. Ending it earlier lets Node close a `Connection: close` socket with unread
+ * bytes in flight; the kernel then resets it and the client sees EPIPE or ECONNRESET instead of the
+ * status. A keep-alive connection stays usable once the body is drained; past the bound it is cut.
  */
 export function refuseRequest(req: IncomingMessage, res: ServerResponse, status: number, body: ErrorBody): void {
-  discardBody(req, REFUSED_BODY_DRAIN_BYTES);
-  sendError(res, status, body);
-}
-
-function discardBody(req: IncomingMessage, limit: number): void {
-  if (req.readableEnded || req.destroyed) return;
+  if (req.readableEnded || req.destroyed || res.headersSent) return sendError(res, status, body);
+  res.write(writeHead(res, status, body, false));
   let drained = 0;
-  req.on('data', (chunk: Buffer) => {
+  const onData = (chunk: Buffer): void => {
     drained += chunk.length;
-    if (drained > limit) req.socket.destroy();
-  });
+    if (drained <= REFUSED_BODY_DRAIN_BYTES) return;
+    req.off('data', onData);
+    res.end();
+    req.socket.destroy();
+  };
+  req.on('data', onData).once('end', () => res.end()).once('error', () => res.destroy());
   req.resume();
 }
