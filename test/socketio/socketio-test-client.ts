@@ -26,8 +26,13 @@ export class SioClient {
   readonly messages: WireMessage[] = [];
   readonly events: Array<Record<string, unknown>> = [];
   disconnectReason: string | undefined;
+  /** The Engine.IO transport the connection opened on (an upgrade may follow before `connect`). */
+  openedOn: string | undefined;
 
   private constructor(readonly socket: Socket) {
+    socket.io.once('open', () => {
+      this.openedOn = socket.io.engine.transport.name;
+    });
     socket.on('message', (m: WireMessage) => this.messages.push(m));
     socket.on('event', (e: Record<string, unknown>) => this.events.push(e));
     socket.on('disconnect', (reason) => {
