@@ -4,7 +4,7 @@ import WebSocket from 'ws';
 import { BenchConnection } from './bench-connection';
 import { decodePayload, encodePayload } from './bench-payload';
 import { startBareWsServer, type BareWsServer } from './bare-ws-server';
-import { FrameReader, type InboundFrame, sendFrame } from './stomp-wire';
+import { FrameReader, type InboundFrame } from './stomp-wire';
 
 /** Resolves when `condition` holds; fails the test after `ms`. */
 async function until(condition: () => boolean, ms = 5_000): Promise<void> {
@@ -27,7 +27,7 @@ describe('bare ws ceiling server with the bench client', () => {
 
   function client(received: InboundFrame[], problems: string[] = []): BenchConnection {
     return new BenchConnection(url, 'v12.stomp', {
-      onMessage: (f) => received.push(f),
+      onMessage: (_body, f) => void (f && received.push(f)),
       onProblem: (reason) => problems.push(reason),
     });
   }
@@ -43,9 +43,9 @@ describe('bare ws ceiling server with the bench client', () => {
     await Promise.all([
       a.open(0, '/topic/t1', 5_000), b.open(0, '/topic/t1', 5_000), c.open(0, '/topic/t2', 5_000), publisher.open(0, null, 5_000),
     ]);
-    publisher.send(sendFrame('/topic/t1', encodePayload(3, 42.5, 64)));
+    publisher.publish('/topic/t1', encodePayload(3, 42.5, 64), 'text/plain', false);
     // A second SEND to t2 from the same socket arrives after the first one was fanned out.
-    publisher.send(sendFrame('/topic/t2', encodePayload(4, 1, 64)));
+    publisher.publish('/topic/t2', encodePayload(4, 1, 64), 'text/plain', false);
     await until(() => gotA.length + gotB.length === 2 && other.length === 1);
     for (const f of [gotA[0], gotB[0]]) {
       assert.equal(f.command, 'MESSAGE');

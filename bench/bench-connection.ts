@@ -4,17 +4,13 @@
  * hand every MESSAGE to the worker's `onMessage`.
  */
 import WebSocket from 'ws';
-import { connectFrame, FrameReader, FrameFormatError, InboundFrame, subscribeFrame } from './stomp-wire';
-
-export interface ConnectionEvents {
-  onMessage(frame: InboundFrame): void;
-  /** Anything that went wrong after setup: ERROR frames, unexpected closes. */
-  onProblem(reason: string, fatal: boolean): void;
-}
+import type { ConnectionEvents, LoadConnection } from './load-connection';
+import { connectFrame, encodeFrame, FrameReader, FrameFormatError, subscribeFrame, type InboundFrame } from './stomp-wire';
 
 const LF = Buffer.from('\n');
 
-export class BenchConnection {
+export class BenchConnection implements LoadConnection {
+  private receipts = 0;
   private ws?: WebSocket;
   private readonly reader = new FrameReader();
   private waiting?: { command: string; receipt?: string; resolve: () => void; reject: (e: Error) => void };
@@ -84,8 +80,11 @@ export class BenchConnection {
     }
   }
 
-  send(frame: Buffer): void {
-    this.ws?.send(frame);
+  /** A SEND; `receipted` asks for a RECEIPT, as a chat client does for a message it must know was stored. */
+  publish(destination: string, body: Buffer, contentType: string, receipted: boolean): void {
+    const headers: Record<string, string> = { destination, 'content-type': contentType };
+    if (receipted) headers.receipt = `r-${++this.receipts}`;
+    this.ws?.send(encodeFrame('SEND', headers, body));
   }
 
   heartbeat(): void {
@@ -120,12 +119,12 @@ export class BenchConnection {
     }
     for (const frame of frames) {
       if (frame.command === 'MESSAGE') {
-        if (this.ready) this.events.onMessage(frame);
+        if (this.ready) this.events.onMessage(frame.body, frame);
       } else if (frame.command === 'ERROR') {
         const why = `ERROR frame: ${frame.header('message') ?? frame.body.toString('utf8').slice(0, 80)}`;
         if (this.waiting) this.settle(new Error(why));
         else this.events.onProblem(why, false);
-      } else if (this.waiting?.command === frame.command &&
+      } else if (this.waiting && this.waiting.command === frame.command &&
         (frame.command !== 'RECEIPT' || frame.header('receipt-id') === this.waiting.receipt)) {
         if (frame.command === 'CONNECTED' && frame.header('version') !== '1.2') {
           this.settle(new Error(`server answered version "${frame.header('version')}" to accept-version:1.2`));

@@ -3,10 +3,10 @@ import { describe, it } from 'node:test';
 import { DEFAULTS, OptionsError, parseOptions } from './bench-options';
 
 describe('bench command-line options', () => {
-  it('defaults to every scenario against both targets at the issue\'s sizes', () => {
+  it('defaults to every scenario against every target at the issue\'s sizes', () => {
     const o = parseOptions([]);
-    assert.deepEqual(o.scenarios, ['fanout', 'rooms', 'idle']);
-    assert.deepEqual(o.targets, ['bare', 'ours']);
+    assert.deepEqual(o.scenarios, ['fanout', 'bodies', 'rooms', 'idle']);
+    assert.deepEqual(o.targets, ['bare', 'socketio', 'ours', 'stored']);
     assert.equal(o.subscribers, 1000);
     assert.equal(o.rooms * o.roomSize, 2000);
     assert.equal(o.idle, 10_000);
@@ -32,5 +32,14 @@ describe('bench command-line options', () => {
     assert.throws(() => parseOptions(['--workers', '1.5']), /--workers must be an integer/);
     assert.throws(() => parseOptions(['--target', 'rabbit']), /unknown target "rabbit"/);
     assert.throws(() => parseOptions(['--rate']), /--rate needs a value/);
+  });
+});
+
+describe('bench targets', () => {
+  it('takes a comma-separated list, all, or both', () => {
+    assert.deepEqual(parseOptions(['--target', 'socketio,stored']).targets, ['socketio', 'stored']);
+    assert.deepEqual(parseOptions(['--target', 'all']).targets, ['bare', 'socketio', 'ours', 'stored']);
+    assert.deepEqual(parseOptions(['--target', 'both']).targets, ['bare', 'ours']);
+    assert.throws(() => parseOptions(['--target', 'ours,rabbit']), /unknown target "rabbit"/);
   });
 });

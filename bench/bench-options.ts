@@ -1,11 +1,16 @@
 /** Command-line flags of `node dist/bench/run.js`; every size and duration is bounded. */
 
-export const SCENARIOS = ['fanout', 'rooms', 'idle'] as const;
+export const SCENARIOS = ['fanout', 'bodies', 'rooms', 'idle'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 /** Standalone benches by other hands, run after ours when built (see extra-benches.ts). */
 export const EXTRAS = ['store', 'idle-http'] as const;
 export type ExtraName = (typeof EXTRAS)[number];
-export type TargetName = 'ours' | 'bare';
+/**
+ * bare: the `ws` ceiling; socketio: a Socket.IO 4 room emit; ours: our server on plain broker topics;
+ * stored: our server with every message sent to `/app/rooms/..` (validated, stored, receipted).
+ */
+export const TARGETS = ['bare', 'socketio', 'ours', 'stored'] as const;
+export type TargetName = (typeof TARGETS)[number];
 
 export interface BenchOptions {
   scenarios: ScenarioName[];
@@ -38,7 +43,7 @@ export const DEFAULTS: BenchOptions = {
   scenarios: [...SCENARIOS],
   extras: [...EXTRAS],
   extrasNamed: false,
-  targets: ['bare', 'ours'],
+  targets: [...TARGETS],
   workers: 2,
   bodyBytes: 128,
   subscribers: 1000,
@@ -57,9 +62,11 @@ export const DEFAULTS: BenchOptions = {
 };
 
 export const USAGE = `usage: node dist/bench/run.js [flags]
-  --scenario fanout,rooms,idle|all   which scenarios (default all); store and idle-http name the
+  --scenario fanout,bodies,rooms,idle|all  which scenarios (default all); store and idle-http name the
                                      standalone benches (bench/*.bench.ts), which \`all\` runs if built
-  --target ours|bare|both            which servers (default both: bare ws ceiling, then ours)
+  --target LIST|all|both             servers, comma-separated: bare (the ws ceiling), socketio (a
+                                     Socket.IO room emit), ours (plain /topic), stored (our /app/rooms:
+                                     validated, stored, receipted); default all; both = bare,ours
   --workers N                        load-generator processes (default 2)
   --body BYTES                       message body size (default 128)
   --subscribers N                    fan-out subscribers (default 1000)
@@ -148,6 +155,11 @@ function parseScenarios(text: string): Pick<BenchOptions, 'scenarios' | 'extras'
 
 function parseTargets(text: string): TargetName[] {
   if (text === 'both') return ['bare', 'ours'];
-  if (text === 'ours' || text === 'bare') return [text];
-  throw new OptionsError(`unknown target "${text}"; use ours, bare or both`);
+  if (text === 'all') return [...TARGETS];
+  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = names.find((n) => !(TARGETS as readonly string[]).includes(n));
+  if (names.length === 0 || unknown !== undefined) {
+    throw new OptionsError(`unknown target "${unknown ?? text}"; use ${TARGETS.join(', ')}, all or both`);
+  }
+  return names as TargetName[];
 }

@@ -21,9 +21,25 @@ export interface DecodedPayload {
   sentAt: number;
 }
 
-/** Null when the body is not a bench payload (a stray message must not poison the figures). */
+/** The payload as a chat message body (`/app/rooms/..`); the padding is plain ASCII, so it needs no escaping. */
+export function chatJsonPayload(payload: Buffer): Buffer {
+  return Buffer.from(`{"from":"bench","text":"${payload.toString('latin1')}"}`, 'latin1');
+}
+
+const TEXT_KEY = Buffer.from('"text":"');
+
+/**
+ * Null when the body is not a bench payload (a stray message must not poison the figures). A stored chat
+ * message (JSON) carries the payload in its `text`.
+ */
 export function decodePayload(body: Buffer): DecodedPayload | null {
-  const head = body.toString('latin1', 0, Math.min(body.length, 40));
+  let start = 0;
+  if (body[0] === 0x7b /* { */) {
+    const at = body.indexOf(TEXT_KEY);
+    if (at < 0) return null;
+    start = at + TEXT_KEY.length;
+  }
+  const head = body.toString('latin1', start, Math.min(body.length, start + 40));
   const firstSpace = head.indexOf(' ');
   const secondSpace = head.indexOf(' ', firstSpace + 1);
   if (firstSpace <= 0 || secondSpace < 0) return null;

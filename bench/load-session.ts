@@ -54,7 +54,7 @@ export class LoadSession {
   async open(slices: Array<Array<string | null>>): Promise<OpenSummary> {
     const results: OpenResult[] = await Promise.all(slices.map((subscriptions, i) =>
       this.pool.open(i, {
-        url: this.server.wsUrl, protocol: 'v12.stomp', heartbeatMs: this.heartbeatMs, subscriptions,
+        url: this.server.clientUrl, client: this.server.client, protocol: 'v12.stomp', heartbeatMs: this.heartbeatMs, subscriptions,
         concurrency: OPEN_CONCURRENCY, timeoutMs: 30_000,
       }, 120_000 + subscriptions.length * 20)));
     this.assertServerAlive();

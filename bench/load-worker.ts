@@ -4,9 +4,10 @@
  * collects and merges. Everything it does is answered over IPC (see worker-protocol.ts).
  */
 import { BenchConnection } from './bench-connection';
-import { decodePayload, encodePayload, wallClockMillis } from './bench-payload';
+import { chatJsonPayload, decodePayload, encodePayload, wallClockMillis } from './bench-payload';
 import { LatencyHistogram } from './latency-histogram';
-import { sendFrame, type InboundFrame } from './stomp-wire';
+import type { LoadConnection } from './load-connection';
+import { SocketIoBenchConnection } from './socketio-connection';
 import type {
   OpenCommand, OpenResult, PublishCommand, PublishResult, StatsResult, WorkerCommand, WorkerReply,
 } from './worker-protocol';
@@ -21,7 +22,7 @@ const PUBLISH_BACKLOG_LIMIT = 4 * 1024 * 1024;
 const TICK_MS = 2;
 
 /** Indexed as the orchestrator numbered them (a failed open leaves a hole), so publish plans can name one. */
-const connections: Array<BenchConnection | undefined> = [];
+const connections: Array<LoadConnection | undefined> = [];
 const phases = new Map<number, PhaseStats>();
 const problems = new Set<string>();
 let lost = 0;
@@ -38,9 +39,9 @@ function phaseStats(phase: number): PhaseStats {
 }
 
 const events = {
-  onMessage(frame: InboundFrame): void {
+  onMessage(body: Buffer): void {
     const now = wallClockMillis();
-    const payload = decodePayload(frame.body);
+    const payload = decodePayload(body);
     if (!payload) return noteProblem('MESSAGE with a body that is not a bench payload');
     const stats = phaseStats(payload.phase);
     stats.histogram.recordMillis(now - payload.sentAt);
@@ -67,7 +68,9 @@ async function open(cmd: OpenCommand): Promise<OpenResult> {
   const runOne = async (): Promise<void> => {
     while (next < cmd.subscriptions.length) {
       const index = next++;
-      const conn = new BenchConnection(cmd.url, cmd.protocol, events);
+      const conn: LoadConnection = cmd.client === 'socketio'
+        ? new SocketIoBenchConnection(cmd.url, events)
+        : new BenchConnection(cmd.url, cmd.protocol, events);
       try {
         await conn.open(cmd.heartbeatMs, cmd.subscriptions[index], cmd.timeoutMs);
         connections[base + index] = conn;
@@ -109,7 +112,9 @@ function publish(cmd: PublishCommand): Promise<PublishResult> {
         const p = publishers[k % publishers.length];
         k++;
         if (!p.conn.isOpen || p.conn.bufferedAmount > PUBLISH_BACKLOG_LIMIT) { skipped++; continue; }
-        p.conn.send(sendFrame(p.destination, encodePayload(cmd.phase, wallClockMillis(), cmd.bodyBytes)));
+        const payload = encodePayload(cmd.phase, wallClockMillis(), cmd.bodyBytes);
+        if (cmd.body === 'chat-json') p.conn.publish(p.destination, chatJsonPayload(payload), 'application/json', true);
+        else p.conn.publish(p.destination, payload, 'text/plain', false);
         sent++;
       }
       if (k >= total) {

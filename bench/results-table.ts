@@ -55,29 +55,34 @@ export function renderResults(rows: ResultRow[]): string {
     }
   }
 
-  const ratios = ratioRows(rows);
-  if (ratios.length > 0) {
-    out.push('', 'ours / ceiling (bare ws):', table(['scenario', 'metric', 'ours', 'ceiling', 'ratio'], ratios));
+  for (const [title, reference] of [['ceiling (bare ws)', 'bare ws'], ['socket.io', 'socket.io']] as const) {
+    const ratios = ratioRows(rows, reference);
+    if (ratios.length > 0) {
+      out.push('', `ours / ${title}:`, table(['scenario', 'ours as', 'metric', 'ours', reference, 'ratio'], ratios));
+    }
   }
   return out.join('\n');
 }
 
-function ratioRows(rows: ResultRow[]): string[][] {
+/** Our two targets (plain topics, stored chat) are each compared with the reference target's row of the same key. */
+const OURS = ['ours', 'ours stored'];
+
+function ratioRows(rows: ResultRow[], reference: string): string[][] {
   const out: string[][] = [];
-  const keys = [...new Set(rows.map((r) => r.key))];
-  for (const key of keys) {
-    const usable = (r: ResultRow): boolean => !r.failed && r.comparable !== false;
-    const ours = rows.find((r) => r.key === key && r.target === 'ours' && usable(r));
-    const bare = rows.find((r) => r.key === key && r.target === 'bare ws' && usable(r));
-    if (!ours || !bare) continue;
-    const add = (metric: string, a: number | undefined, b: number | undefined, digits: number): void => {
-      if (a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b === 0) return;
-      out.push([ours.scenario, metric, fmt(a, digits), fmt(b, digits), `${(a / b).toFixed(2)}x`]);
-    };
-    add('deliveries/s', ours.deliveriesPerSec, bare.deliveriesPerSec, 0);
-    add('p99 ms', ours.p99Ms, bare.p99Ms, 1);
-    add('server CPU%', ours.serverCpuPct, bare.serverCpuPct, 0);
-    add('RSS/conn KiB', ours.rssPerConnKiB, bare.rssPerConnKiB, 1);
+  const usable = (r: ResultRow): boolean => !r.failed && r.comparable !== false;
+  for (const key of [...new Set(rows.map((r) => r.key))]) {
+    const other = rows.find((r) => r.key === key && r.target === reference && usable(r));
+    if (!other) continue;
+    for (const ours of rows.filter((r) => r.key === key && OURS.includes(r.target) && usable(r))) {
+      const add = (metric: string, a: number | undefined, b: number | undefined, digits: number): void => {
+        if (a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b === 0) return;
+        out.push([ours.scenario, ours.target, metric, fmt(a, digits), fmt(b, digits), `${(a / b).toFixed(2)}x`]);
+      };
+      add('deliveries/s', ours.deliveriesPerSec, other.deliveriesPerSec, 0);
+      add('p99 ms', ours.p99Ms, other.p99Ms, 1);
+      add('server CPU%', ours.serverCpuPct, other.serverCpuPct, 0);
+      add('RSS/conn KiB', ours.rssPerConnKiB, other.rssPerConnKiB, 1);
+    }
   }
   return out;
 }

@@ -38,6 +38,29 @@ describe('bench/run.js end to end against the bare ws ceiling (tiny sizes)', () 
     }
   });
 
+  it('drives Socket.IO and our stored chat with the same load, counting every delivery', { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-run-'));
+    try {
+      const json = join(dir, 'out.json');
+      await run(process.execPath, [
+        join(__dirname, 'run.js'), '--target', 'socketio,stored', '--workers', '1', '--subscribers', '10', '--rate', '5',
+        '--duration', '1', '--no-ramp', '--scenario', 'fanout,bodies', '--json', json,
+      ], { timeout: 110_000 });
+      const rows = (JSON.parse(readFileSync(json, 'utf8')) as { rows: ResultRow[] }).rows;
+      const summary = rows.map((r) => [r.key, r.target, r.failed ?? r.delivered]);
+      assert.deepEqual(summary, [
+        ['fanout-fixed', 'socket.io', '50/50'],
+        ['fanout-fixed', 'ours stored', '50/50'],
+        ['bodies-100', 'socket.io', '50/50'],
+        ['bodies-16384', 'socket.io', '50/50'],
+        // A chat message's text is at most 4,000 characters: the stored chat has no 16 KiB row.
+        ['bodies-100', 'ours stored', '50/50'],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a bad flag with exit status 2 and the usage', async () => {
     await assert.rejects(run(process.execPath, [join(__dirname, 'run.js'), '--subscribers', 'many']), (err: { code: number; stderr: string }) => {
       assert.equal(err.code, 2);

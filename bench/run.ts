@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: runs each selected scenario against the bare `ws` ceiling and against our server,
- * each in its own fresh server process, and prints one table (see bench/README.md for how to read it).
+ * `npm run bench`: runs each selected scenario against the bare `ws` ceiling, Socket.IO and our server
+ * (plain topics, and the stored chat), each in its own fresh server process, and prints one table (see
+ * bench/README.md for how to read it).
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -9,6 +10,7 @@ import { TARGET_LABELS, unavailable } from './bench-targets';
 import { extraBenchAvailable, extraBenchScript, runExtraBench } from './extra-benches';
 import { fdLimitFor } from './proc-stats';
 import { renderResults, type ResultRow } from './results-table';
+import { runBodies } from './scenarios/bodies.scenario';
 import { runFanout } from './scenarios/fanout.scenario';
 import { runIdle } from './scenarios/idle.scenario';
 import type { Log } from './scenarios/phase-row';
@@ -17,10 +19,11 @@ import { killRunningServers } from './server-process';
 
 const RUNNERS: Record<ScenarioName, (t: TargetName, o: BenchOptions, log: Log) => Promise<ResultRow[]>> = {
   fanout: runFanout,
+  bodies: runBodies,
   rooms: runRooms,
   idle: runIdle,
 };
-const KEYS: Record<ScenarioName, string> = { fanout: 'fanout-fixed', rooms: 'rooms', idle: 'idle' };
+const KEYS: Record<ScenarioName, string> = { fanout: 'fanout-fixed', bodies: 'bodies', rooms: 'rooms', idle: 'idle' };
 
 /** However the scenarios behave, the whole run ends by then. */
 const RUN_LIMIT_MS = 20 * 60_000;

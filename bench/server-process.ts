@@ -1,6 +1,6 @@
 /**
  * A server under test, run as its own process so that its CPU and memory can be read from /proc
- * apart from the load generator's. Both targets (our chat server and the bare `ws` ceiling) announce
+ * apart from the load generator's. Every target (our chat server, the bare `ws` ceiling, Socket.IO) announces
  * themselves with the contract's log line `listening on http://HOST:PORT`.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -8,8 +8,10 @@ import { once } from 'node:events';
 import { cpuSeconds, rssBytes, spawnNode } from './proc-stats';
 
 export interface ServerSpec {
-  /** Shown in the table: `ours` or `bare ws`. */
+  /** Shown in the table: `ours`, `bare ws`, `socket.io`. */
   label: string;
+  /** The client the load generator speaks to it with. */
+  client: 'stomp' | 'socketio';
   script: string;
   env: Record<string, string>;
   /** Descriptors the server will need (connections + slack). */
@@ -37,6 +39,7 @@ export class ServerProcess {
     readonly label: string,
     private readonly child: ChildProcess,
     readonly port: number,
+    readonly client: ServerSpec['client'],
   ) {
     child.once('exit', () => { this.exited = true; });
   }
@@ -75,7 +78,7 @@ export class ServerProcess {
         reject(new Error(`${spec.label} exited (${signal ?? code}) before listening:\n${tail.join('\n')}`));
       });
     });
-    const server = new ServerProcess(spec.label, child, port);
+    const server = new ServerProcess(spec.label, child, port, spec.client);
     server.tail.push(...tail);
     const keep = (chunk: Buffer): void => {
       for (const line of chunk.toString('utf8').replace(/\x1b\[[0-9;]*m/g, '').split('\n')) if (line.trim()) server.tail.push(line);
@@ -96,6 +99,11 @@ export class ServerProcess {
 
   get wsUrl(): string {
     return `ws://127.0.0.1:${this.port}/chat`;
+  }
+
+  /** What the load generator connects to: the STOMP WebSocket endpoint, or the Socket.IO origin. */
+  get clientUrl(): string {
+    return this.client === 'socketio' ? `http://127.0.0.1:${this.port}` : this.wsUrl;
   }
 
   rssBytes(): number {

@@ -7,7 +7,8 @@ import type { SparseHistogram } from './latency-histogram';
 export interface OpenCommand {
   kind: 'open';
   url: string;
-  /** WebSocket sub-protocol offered, e.g. v12.stomp. */
+  client: 'stomp' | 'socketio';
+  /** WebSocket sub-protocol offered to a STOMP target, e.g. v12.stomp. */
   protocol: string;
   heartbeatMs: number;
   /** One entry per connection this worker owns: the destination it subscribes to, or null (publisher only). */
@@ -27,6 +28,8 @@ export interface PublishCommand {
   rate: number;
   durationMs: number;
   bodyBytes: number;
+  /** chat-json: `{"from","text": payload}` with a receipt, as the chat's `/app/rooms/..` takes it; raw: the payload. */
+  body: 'raw' | 'chat-json';
 }
 
 export interface StatsCommand {

@@ -5,13 +5,15 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BenchOptions, TargetName } from '../bench-options';
-import { REPO_ROOT, serverSpec, TARGET_LABELS } from '../bench-targets';
+import { REPO_ROOT, routeFor, serverSpec, TARGET_LABELS, type Route } from '../bench-targets';
 import { LoadSession, split, type PhaseResult } from '../load-session';
 import type { ResultRow } from '../results-table';
+import type { PublishCommand } from '../worker-protocol';
 import { complete, describePhase, phaseRow, type Log } from './phase-row';
 
 export const FANOUT_TOPIC = '/topic/bench';
 /** Publish rates (msg/s) of the ramp's steps; at 1,000 subscribers, ×1,000 deliveries/s. */
+type Plan = Omit<PublishCommand, 'kind' | 'phase'> & { body: Route['body'] };
 const RAMP_RATES = [2, 5, 10, 15, 20, 30, 40, 60, 80, 100, 130, 160, 200, 250, 320, 400, 500, 650, 800, 1000, 1300, 1600, 2000];
 
 export async function runFanout(target: TargetName, o: BenchOptions, log: Log): Promise<ResultRow[]> {
@@ -25,7 +27,8 @@ export async function runFanout(target: TargetName, o: BenchOptions, log: Log): 
     session = await LoadSession.start(serverSpec(target, total, o.heartbeatMs), REPO_ROOT, o.workers, total, o.heartbeatMs);
     await sleep(500);
     const rssBefore = session.server.rssBytes();
-    const slices: Array<Array<string | null>> = split(Array<string>(o.subscribers).fill(FANOUT_TOPIC), o.workers);
+    const route = routeFor(target, FANOUT_TOPIC);
+    const slices: Array<Array<string | null>> = split(Array<string>(o.subscribers).fill(route.subscribe), o.workers);
     // The publisher is one more connection of worker 0, subscribed to nothing.
     const publisherIndex = slices[0].length;
     slices[0] = [...slices[0], null];
@@ -34,9 +37,8 @@ export async function runFanout(target: TargetName, o: BenchOptions, log: Log): 
     const rssPerConnKiB = (session.server.rssBytes() - rssBefore) / total / 1024;
     log(`${label}: ${total} sessions up in ${(opened.elapsedMs / 1000).toFixed(1)} s`);
 
-    const plan = (rate: number, seconds: number) => [{
-      publishers: [[publisherIndex, FANOUT_TOPIC]] as Array<[number, string]>,
-      rate, durationMs: seconds * 1000, bodyBytes: o.bodyBytes,
+    const plan = (rate: number, seconds: number): Plan[] => [{
+      publishers: [[publisherIndex, route.publish]], rate, durationMs: seconds * 1000, bodyBytes: o.bodyBytes, body: route.body,
     }];
     const warm = await session.measure(1, plan(Math.min(10, o.rate), 2), o.subscribers);
     log(`${label}: warm-up: ${describePhase(warm)}`);
@@ -59,7 +61,7 @@ export async function runFanout(target: TargetName, o: BenchOptions, log: Log): 
 async function ramp(
   session: LoadSession,
   o: BenchOptions,
-  plan: (rate: number, seconds: number) => Array<{ publishers: Array<[number, string]>; rate: number; durationMs: number; bodyBytes: number }>,
+  plan: (rate: number, seconds: number) => Plan[],
   label: string,
   scenario: string,
   log: Log,

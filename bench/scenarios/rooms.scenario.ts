@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BenchOptions, TargetName } from '../bench-options';
-import { REPO_ROOT, serverSpec, TARGET_LABELS } from '../bench-targets';
+import { REPO_ROOT, routeFor, serverSpec, TARGET_LABELS } from '../bench-targets';
 import { LoadSession, split } from '../load-session';
 import type { ResultRow } from '../results-table';
 import { describePhase, phaseRow, type Log } from './phase-row';
@@ -23,19 +23,20 @@ export async function runRooms(target: TargetName, o: BenchOptions, log: Log): P
     session = await LoadSession.start(serverSpec(target, total, o.heartbeatMs), REPO_ROOT, o.workers, total, o.heartbeatMs);
     await sleep(500);
     const rssBefore = session.server.rssBytes();
-    const destinations = Array.from({ length: total }, (_, i) => roomTopic(Math.floor(i / o.roomSize)));
-    const slices = split(destinations, o.workers);
-    const opened = await session.open(slices);
+    const routes = Array.from({ length: total }, (_, i) => routeFor(target, roomTopic(Math.floor(i / o.roomSize))));
+    const slices = split(routes, o.workers);
+    const opened = await session.open(slices.map((slice) => slice.map((r) => r.subscribe)));
     if (opened.failed > 0) throw new Error(`${opened.failed} of ${total} connections failed: ${opened.errors.join('; ')}`);
     const rssPerConnKiB = (session.server.rssBytes() - rssBefore) / total / 1024;
     log(`${label}: ${total} sessions up in ${(opened.elapsedMs / 1000).toFixed(1)} s`);
 
     // Every connection publishes to its own room; a worker's publishers take turns at their summed rate.
     const plan = (seconds: number) => slices.map((slice) => ({
-      publishers: slice.map((destination, index) => [index, destination!] as [number, string]),
+      publishers: slice.map((route, index) => [index, route.publish] as [number, string]),
       rate: slice.length * o.roomRate,
       durationMs: seconds * 1000,
       bodyBytes: o.bodyBytes,
+      body: routes[0].body,
     }));
     const warm = await session.measure(1, plan(2), o.roomSize);
     log(`${label}: warm-up: ${describePhase(warm)}`);

@@ -1,0 +1,22 @@
+/** What a load-generator worker needs of one connection, whichever protocol it speaks (STOMP or Socket.IO). */
+import type { InboundFrame } from './stomp-wire';
+
+export interface ConnectionEvents {
+  /** `frame`: the STOMP MESSAGE, for a caller that checks its headers. */
+  onMessage(body: Buffer, frame?: InboundFrame): void;
+  /** Anything that went wrong after setup: ERROR frames, unexpected closes. */
+  onProblem(reason: string, fatal: boolean): void;
+}
+
+export interface LoadConnection {
+  readonly isOpen: boolean;
+  /** Bytes written but not yet sent: the publisher skips a send past a backlog rather than queue without bound. */
+  readonly bufferedAmount: number;
+  readonly heartbeatsIn: number;
+  /** Resolves once connected, and subscribed to `destination` (acknowledged) when one is given. */
+  open(heartbeatMs: number, destination: string | null, timeoutMs: number): Promise<void>;
+  publish(destination: string, body: Buffer, contentType: string, receipted: boolean): void;
+  /** Sends the client's heart-beat, where the protocol leaves it to the client. */
+  heartbeat(): void;
+  close(graceMs: number): Promise<void>;
+}
