@@ -9,8 +9,7 @@ import { ConnectionLimiter } from '@app/stomp-transport';
 import { ObservabilityModule } from '@app/observability';
 import { PersistenceModule } from '@app/persistence';
 import { HttpTransportsModule, type HttpTransportOptions } from '../../libs/transports/src/http';
-import { PLAIN_WS_PATH, PlainWsTransport } from '../../libs/transports/src/plain-ws';
-import { UpgradeRouter } from '@app/stomp-transport';
+import { RoutedWsAdapter, UpgradeRouter } from '@app/stomp-transport';
 
 export interface HttpTestApp {
   readonly app: INestApplication;
@@ -22,7 +21,8 @@ export interface HttpTestApp {
 
 /**
  * The chat without STOMP on 127.0.0.1:0 over SQLite in memory, wired the way app.module.ts should:
- * config, persistence, messaging, chat, identity, observability, the HTTP doors, and /ws/chat on the upgrade router.
+ * config, persistence, messaging, chat, identity, observability, the HTTP doors, and /ws/chat (a gateway)
+ * on the upgrade router.
  */
 export async function startHttpApp(
   env: Record<string, string> = {},
@@ -51,9 +51,12 @@ export async function startHttpApp(
   class TestAppModule {}
 
   const app = await NestFactory.create(TestAppModule, { bodyParser: false, logger: ['error'] });
+  // /ws/chat is a Nest gateway: its path becomes a route of this router.
+  const router = new UpgradeRouter();
+  app.useWebSocketAdapter(new RoutedWsAdapter(app, router));
   await app.listen(0, '127.0.0.1');
   const server = app.getHttpServer() as Server;
-  new UpgradeRouter().route(PLAIN_WS_PATH, app.get(PlainWsTransport).handleUpgrade).attach(server);
+  router.attach(server);
   const { port } = server.address() as AddressInfo;
   const host = `127.0.0.1:${port}`;
   return {

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
-import { PlainWsTransport } from '../../libs/transports/src/plain-ws';
+import { PlainWsGateway } from '../../libs/transports/src/plain-ws';
 import { startHttpApp, type HttpTestApp } from './http-test-app';
 import { postJson, request, type WireMessage } from './http-client';
 import { WsClient } from './ws-client';
@@ -84,7 +84,7 @@ describe('plain WebSocket: /ws/chat', () => {
   });
 
   it('counts open sockets and forgets closed ones', async () => {
-    const transport = t.app.get(PlainWsTransport);
+    const transport = t.app.get(PlainWsGateway);
     // Earlier tests closed their sockets; wait until the server has seen every close.
     while (transport.size !== 0) await new Promise((r) => setTimeout(r, 10));
     const client = await WsClient.open(`${t.wsUrl}/ws/chat?room=pw-e`);
@@ -114,7 +114,7 @@ describe('plain WebSocket: slow readers', () => {
           dropped = /chat_slow_consumer_disconnects_total\{door="plain-ws",protocol="json"\} 1/.test((await request(`${t.url}/metrics`)).text);
         }
         assert.ok(dropped, 'the slow socket was counted as dropped');
-        assert.equal(t.app.get(PlainWsTransport).size, 0);
+        assert.equal(t.app.get(PlainWsGateway).size, 0);
         client.ws.terminate();
       } finally {
         await t.stop();

@@ -6,7 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigError, loadConfig, type AppConfig } from '@app/config';
 import { AppLogger } from '@app/observability';
-import { StompTcpServer } from '@app/stomp';
+import { RoutedWsAdapter, StompEndpointServer, StompTcpServer } from '@app/stomp';
 import { ClientAddress, HttpErrorFilter, TransportGateway, accessLog } from '@app/transports';
 import { serveApiDocuments } from './api-docs';
 import { AppModule } from './app.module';
@@ -36,7 +36,9 @@ export async function bootstrap(config: AppConfig): Promise<NestExpressApplicati
   app.useGlobalFilters(new HttpErrorFilter());
   // First, so every HTTP door's requests are logged, SockJS's included.
   app.use(accessLog(app.get(ClientAddress)));
-  // SockJS answers its own URLs before Nest's router sees them; upgrades go through one router.
+  // SockJS answers its own URLs before Nest's router sees them; upgrades go through one router, Nest
+  // gateways' (the plain chat socket) included.
+  app.useWebSocketAdapter(new RoutedWsAdapter(app, app.get(StompEndpointServer).router));
   app.use(app.get(TransportGateway).attach(app.getHttpServer()));
   serveWebPage(app);
   serveApiDocuments(app);

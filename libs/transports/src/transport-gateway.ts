@@ -5,13 +5,11 @@ import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/comm
 import { StompEndpointServer } from '@app/stomp';
 import { ConnectionCap, TOO_MANY_CONNECTIONS, tcpSocketOf } from './connection-cap';
 import { sendError } from './http/send-error';
-import { PlainWsTransport } from './plain-ws/plain-ws.transport';
 import { SOCKET_IO_PATH, SocketIoTransport } from './socketio/socketio.transport';
 import { pathOf, reject, type ConnectionLimiter } from '@app/stomp-transport';
 
 /** The STOMP endpoint (StompBrokerModule's options name it; this is the chat's). */
 export const STOMP_PATH = '/chat';
-export const PLAIN_WS_PATH = '/ws/chat';
 
 type RequestHook = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
@@ -20,7 +18,9 @@ const REFUSED_SOCKET_GRACE_MS = 5_000;
 
 /**
  * Every socket door of the server on one HTTP server: STOMP over ws at /chat, SockJS under /chat/...,
- * the plain chat socket at /ws/chat, Socket.IO at /socket.io/ (its polling requests and its upgrades). Owns the upgrade router and the order in which doors close.
+ * Socket.IO at /socket.io/ (its polling requests and its upgrades), and Nest gateways (the plain chat
+ * socket at /ws/chat), whose paths RoutedWsAdapter adds to the same upgrade router. Holds every upgrade
+ * against the per-address cap before the router sees it.
  */
 @Injectable()
 export class TransportGateway implements BeforeApplicationShutdown {
@@ -34,12 +34,10 @@ export class TransportGateway implements BeforeApplicationShutdown {
   constructor(
     /** The library's STOMP endpoints (/chat, with SockJS); this gateway adds the chat's other socket door. */
     readonly endpoints: StompEndpointServer,
-    plainWs: PlainWsTransport,
     private readonly cap: ConnectionCap,
     private readonly socketIo: SocketIoTransport,
   ) {
     this.connections = cap.limiter;
-    endpoints.router.route(PLAIN_WS_PATH, plainWs.handleUpgrade);
     // SockJS sessions outlive the requests that carry them: the library asks the same cap for each.
     endpoints.useClientPolicy(cap.clientPolicy);
     endpoints.router.route(SOCKET_IO_PATH, socketIo.handleUpgrade);

@@ -3,7 +3,7 @@ import { MetricsModule } from '@app/observability';
 import { ClientAddress } from '../client-address';
 import { ConnectionCap } from '../connection-cap';
 import { AuthenticationGuard } from './authentication.guard';
-import { PlainWsTransport } from '../plain-ws/plain-ws.transport';
+import { PlainWsGateway } from '../plain-ws/plain-ws.gateway';
 import { ChatRateLimitGuard } from './chat-rate-limit.guard';
 import { DEFAULT_HTTP_TRANSPORT_OPTIONS, HTTP_TRANSPORT_OPTIONS, type HttpTransportOptions } from './http-transport-options';
 import { JsonBodyMiddleware } from './json-body.middleware';
@@ -19,8 +19,8 @@ import { AdminController } from './admin.controller';
 import { PresenceController } from './presence.controller';
 
 /**
- * The chat without STOMP: REST, long polling, SSE and the plain WebSocket (PlainWsTransport, which the
- * app registers with the UpgradeRouter). Needs CHAT_API (ChatModule), AUTHENTICATOR (IdentityModule) and
+ * The chat without STOMP: REST, long polling, SSE and the plain WebSocket (PlainWsGateway: the app
+ * needs RoutedWsAdapter as its WebSocket adapter). Needs CHAT_API (ChatModule), AUTHENTICATOR (IdentityModule) and
  * AppConfig from the app, and the Nest app created with `bodyParser: false` (JsonBodyMiddleware reads
  * bodies itself, with the size limit).
  */
@@ -35,7 +35,7 @@ export class HttpTransportsModule implements NestModule {
         { provide: HTTP_TRANSPORT_OPTIONS, useValue: { ...DEFAULT_HTTP_TRANSPORT_OPTIONS, ...options.http } },
         SseHub,
         LongPollService,
-        PlainWsTransport,
+        PlainWsGateway,
         AuthenticationGuard,
         OriginMiddleware,
         JsonBodyMiddleware,
@@ -43,7 +43,7 @@ export class HttpTransportsModule implements NestModule {
         ConnectionCap,
         ChatRateLimitGuard,
       ],
-      exports: [PlainWsTransport, SseHub, LongPollService, ClientAddress, ConnectionCap],
+      exports: [PlainWsGateway, SseHub, LongPollService, ClientAddress, ConnectionCap],
     };
   }
 
