@@ -42,6 +42,19 @@ const libraryRule = {
   },
 };
 
+// The client library runs in browsers and in Node: nothing of the server, of Nest or of Node's own modules.
+const clientLibraryRule = {
+  files: ['libs/chat-client/**/*.ts'],
+  rules: {
+    'no-restricted-imports': ['error', {
+      patterns: [{
+        group: ['@app/*', '@nestjs/*', 'node:*', 'ws', '../../*'],
+        message: 'libs/chat-client is the browser and Node client: no server code, no Nest, no Node modules (take platform pieces as options).',
+      }],
+    }],
+  },
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'apps/web/dist/**', 'data/**', 'test-output/**'] },
   ...tseslint.configs.recommended,
@@ -59,6 +72,7 @@ export default tseslint.config(
   },
   ...layerRules,
   libraryRule,
+  clientLibraryRule,
   {
     files: ['libs/stomp/src/codec/**/*.ts'],
     ignores: ['**/*.spec.ts'],

@@ -12,6 +12,7 @@ const DOCUMENTS = [
   'README.md',
   ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`),
   'libs/stomp/README.md',
+  'libs/chat-client/README.md',
   'bench/README.md',
 ];
 const read = (file: string): string => readFileSync(join(ROOT, file), 'utf8');
