@@ -80,11 +80,13 @@ async function open(cmd: OpenCommand): Promise<OpenResult> {
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, cmd.concurrency) }, runOne));
   if (cmd.heartbeatMs > 0 && !heartbeatTimer) {
-    // Sending at half the agreed interval keeps us well inside the server's tolerance.
+    // Sending at half the agreed interval keeps us well inside the server's tolerance. Started before
+    // the opening, not after it: opening 10,000 sessions on a busy machine can take longer than the
+    // interval, and the first ones would be timed out meanwhile.
     heartbeatTimer = setInterval(() => { for (const c of connections) c?.heartbeat(); }, cmd.heartbeatMs / 2);
   }
+  await Promise.all(Array.from({ length: Math.max(1, cmd.concurrency) }, runOne));
   return { opened, failed: cmd.subscriptions.length - opened, errors: [...errors], elapsedMs: Date.now() - started };
 }
 
