@@ -1,9 +1,10 @@
-// Unit tier (no browser): the page's pure pieces, compiled from apps/web/src by the root tsc.
+// Unit tier (no browser): the page's pure pieces, compiled from apps/web/src by the root tsc, and the
+// client library's backoff the page reconnects with.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MessageLog } from '../../apps/web/src/message-log';
-import { backoffDelay } from '../../apps/web/src/backoff';
-import { parseMessages, validateOutgoing, validateRoom, type ChatMessage } from '../../apps/web/src/chat-message';
+import { backoffDelay } from '../../libs/chat-client/src';
+import { validateOutgoing, validateRoom, type ChatMessage } from '../../apps/web/src/chat-message';
 import { TRANSPORTS, isTransportKind } from '../../apps/web/src/transports/transport';
 
 const msg = (id: number): ChatMessage => ({ id, room: 'r', from: 'a', text: `m${id}`, sentAt: '', time: '' });
@@ -33,13 +34,7 @@ test('backoff grows exponentially, is capped and jittered within [ceiling/2, cei
   }
 });
 
-test('bodies off the wire are parsed defensively', () => {
-  const good = { id: 3, room: 'r', from: 'ann', text: '<b>hi</b>', sentAt: '2024-01-01T00:00:00Z', time: '00:00' };
-  assert.deepEqual(parseMessages(JSON.stringify(good)), [good]);
-  assert.deepEqual(parseMessages(JSON.stringify([good, { id: 'x' }, null, { ...good, id: 4 }])).map((m) => m.id), [3, 4]);
-  assert.deepEqual(parseMessages('not json'), []);
-  assert.deepEqual(parseMessages('{"id":1.5,"room":"r","from":"a","text":"t"}'), []);
-});
+// Bodies off the wire are checked by the client library (test/client/wire.spec.ts).
 
 test('outgoing input is checked the way the server checks it', () => {
   assert.equal(validateOutgoing('ann', 'hello'), undefined);

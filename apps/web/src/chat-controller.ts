@@ -1,11 +1,6 @@
-import { backoffDelay } from './backoff';
+import { ChatClient, ChatClientError, type StateChange, type TransportKind } from '../../../libs/chat-client/src';
 import { validateOutgoing, validateRoom, type ChatMessage } from './chat-message';
 import { MessageLog } from './message-log';
-import { connectLongPoll } from './transports/long-poll.transport';
-import { connectSocketIo } from './transports/socketio.transport';
-import { connectSse } from './transports/sse.transport';
-import { connectStomp } from './transports/stomp.transport';
-import { SendError, type FeedHandlers, type RoomConnection, type RoomOptions, type TransportKind } from './transports/transport';
 
 export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'waiting' | 'offline';
 
@@ -39,30 +34,15 @@ const LABELS: Record<TransportKind, string> = {
   'socketio-polling': 'Socket.IO polling',
 };
 
-function connectTo(kind: TransportKind, opts: RoomOptions, h: FeedHandlers): RoomConnection {
-  if (kind === 'sse') return connectSse(opts, h);
-  if (kind === 'long-polling') return connectLongPoll(opts, h);
-  if (kind === 'socketio' || kind === 'socketio-polling') return connectSocketIo(kind, opts, h);
-  return connectStomp(kind, opts, h);
-}
-
-function newClientMessageId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 /**
- * Owns the one live connection: connects, reconnects with backoff, resumes from the last id the room's
- * feed delivered (not the highest id shown: a POST answer may be shown before older broadcasts arrive),
- * and keeps each message id on the page once.
+ * The page's side of the chat client library (libs/chat-client), which reconnects, resumes the room
+ * with no gap and no duplicate and retries sends: this shows the room it follows, says how the
+ * connection is, and keeps each message id on the page once (a POST answer is shown before its
+ * broadcast arrives).
  */
 export class ChatController {
   private settings: Settings | undefined;
-  private connection: RoomConnection | undefined;
-  private generation = 0;
-  private attempt = 0;
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
-  private cursor: number | undefined;
+  private client: ChatClient | undefined;
   private readonly log = new MessageLog();
   private state: ConnectionState = 'idle';
   private draft: { text: string; id: string } | undefined;
@@ -83,49 +63,54 @@ export class ChatController {
       this.setState('idle', 'Pick a room');
       return;
     }
-    if (this.settings?.room !== settings.room) {
+    const previous = this.settings;
+    if (previous?.room !== settings.room) {
       this.log.clear();
-      this.cursor = undefined;
       this.view.resetMessages(settings.room);
     }
+    // One connection per room, name (the session's login) and transport, as the page always had: any
+    // change starts a new one.
+    if (!this.client || previous?.room !== settings.room || previous.name !== settings.name || previous.transport !== settings.transport) {
+      this.stop();
+      this.client = this.newClient(settings);
+    }
     this.settings = settings;
-    this.attempt = 0;
     this.view.showError(undefined);
     this.open();
   }
 
   /** The browser says the network is gone or back. */
   networkChanged(): void {
-    if (!this.settings) return;
+    if (!this.settings || !this.client) return;
     if (this.isOnline()) {
       if (this.state === 'offline') this.open();
       return;
     }
-    this.stop();
+    this.client.disconnect();
     this.setState('offline', 'Offline: waiting for the network');
   }
 
   async send(text: string): Promise<boolean> {
     const settings = this.settings;
-    const connection = this.connection;
+    const client = this.client;
     const invalid = validateOutgoing(settings?.name ?? '', text);
-    if (invalid || !settings || !connection || this.state !== 'connected' || this.sending) {
+    if (invalid || !settings || !client || this.state !== 'connected' || this.sending) {
       this.view.showError(invalid ?? (this.sending ? undefined : 'Not connected yet.'));
       return false;
     }
-    // Sending the same text again after a failure reuses its id, so a retry is stored once.
+    // The library retries a send that may have got lost; sending the same text again after a failure
+    // reuses its id too, so that it is stored once whatever happened.
     if (this.draft?.text !== text) this.draft = { text, id: newClientMessageId() };
-    const generation = this.generation;
     this.sending = true;
     this.updateCanSend();
     try {
-      const stored = await connection.send(text.trim(), this.draft.id);
+      const stored = await client.send(settings.room, text, { clientMessageId: this.draft.id });
       this.draft = undefined;
-      if (stored && generation === this.generation) this.show([stored], false);
+      if (stored && client === this.client) this.show(stored);
       this.view.showError(undefined);
       return true;
     } catch (error) {
-      this.view.showError(error instanceof SendError ? error.message : 'The message could not be sent.');
+      this.view.showError(error instanceof ChatClientError ? error.message : 'The message could not be sent.');
       return false;
     } finally {
       this.sending = false;
@@ -133,72 +118,76 @@ export class ChatController {
     }
   }
 
+  private newClient(settings: Settings): ChatClient {
+    const client = new ChatClient({ url: this.base, transport: settings.transport, ...(settings.name && { name: settings.name }) });
+    const current = (): boolean => client === this.client;
+    client.on('state', (change) => {
+      if (current()) this.connectionChanged(change);
+    });
+    client.on('joined', ({ room }) => {
+      if (!current() || room !== this.settings?.room) return;
+      // Whatever went wrong with the previous connection is over now.
+      this.view.showError(undefined);
+      this.setState('connected', `Connected · ${LABELS[client.transport]}`);
+    });
+    client.on('message', (message) => {
+      if (current()) this.show(message);
+    });
+    client.on('error', (error) => {
+      if (current()) this.view.showError(error.message);
+    });
+    return client;
+  }
+
+  /** Follows the settings' room, unless the network is known to be gone. */
   private open(): void {
     const settings = this.settings;
-    if (!settings) return;
-    this.stop();
+    const client = this.client;
+    if (!settings || !client) return;
     if (!this.isOnline()) {
+      client.disconnect();
       this.setState('offline', 'Offline: waiting for the network');
       return;
     }
-    const generation = ++this.generation;
-    const live = (): boolean => generation === this.generation;
     this.setState('connecting', `Connecting (${LABELS[settings.transport]})…`);
-    this.connection = connectTo(
-      settings.transport,
-      { room: settings.room, name: settings.name, sinceId: this.cursor, base: this.base },
-      {
-        onOpen: () => {
-          if (!live()) return;
-          this.attempt = 0;
-          // Whatever went wrong with the previous connection is over now.
-          this.view.showError(undefined);
-          this.setState('connected', `Connected · ${LABELS[settings.transport]}`);
-        },
-        onMessages: (messages) => {
-          if (live()) this.show(messages, true);
-        },
-        onNotice: (text) => {
-          if (live()) this.view.showError(text);
-        },
-        onClose: () => {
-          if (!live()) return;
-          this.connection = undefined;
-          this.scheduleRetry();
-        },
+    client.connect().catch(() => undefined);
+    const current = (): boolean => client === this.client && settings.room === this.settings?.room;
+    client.join(settings.room).then(
+      // Already following the room (Connect pressed again): no joined event comes, it is live now.
+      () => {
+        if (current() && client.state === 'connected') this.setState('connected', `Connected · ${LABELS[client.transport]}`);
+      },
+      (error: unknown) => {
+        if (current()) this.view.showError(error instanceof ChatClientError ? error.message : 'Could not join the room.');
       },
     );
   }
 
-  private scheduleRetry(): void {
-    if (!this.isOnline()) {
-      this.setState('offline', 'Offline: waiting for the network');
-      return;
+  private connectionChanged(change: StateChange): void {
+    const settings = this.settings;
+    if (!settings || this.state === 'offline') return;
+    // "Connected" waits for the room's feed (the joined event): a session alone shows nothing yet.
+    if (change.state === 'connecting') this.setState('connecting', `Connecting (${LABELS[settings.transport]})…`);
+    if (change.state === 'reconnecting') {
+      if (!this.isOnline()) {
+        this.client?.disconnect();
+        this.setState('offline', 'Offline: waiting for the network');
+        return;
+      }
+      this.setState('waiting', `Reconnecting in ${Math.max(1, Math.round((change.delayMs ?? 0) / 1000))} s…`);
     }
-    const delay = backoffDelay(this.attempt++);
-    this.setState('waiting', `Reconnecting in ${Math.max(1, Math.round(delay / 1000))} s…`);
-    this.retryTimer = setTimeout(() => this.open(), delay);
   }
 
   private stop(): void {
-    clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
-    this.generation++;
-    this.connection?.close();
-    this.connection = undefined;
+    this.client?.close();
+    this.client = undefined;
   }
 
-  private show(messages: ChatMessage[], fromFeed: boolean): void {
+  private show(message: ChatMessage): void {
     const settings = this.settings;
-    if (!settings) return;
-    for (const message of messages) {
-      if (message.room !== settings.room) continue;
-      if (fromFeed) this.cursor = Math.max(this.cursor ?? 0, message.id);
-      const index = this.log.add(message);
-      if (index !== undefined) this.view.insertMessage(message, index, message.from === settings.name);
-    }
-    // An empty history still moves the cursor: a reconnect must replay from 0, not reload history.
-    if (fromFeed && this.cursor === undefined) this.cursor = 0;
+    if (!settings || message.room !== settings.room) return;
+    const index = this.log.add(message);
+    if (index !== undefined) this.view.insertMessage(message, index, message.from === settings.name);
   }
 
   private setState(state: ConnectionState, text: string): void {
@@ -210,4 +199,9 @@ export class ChatController {
   private updateCanSend(): void {
     this.view.setCanSend(this.state === 'connected' && !this.sending);
   }
+}
+
+function newClientMessageId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
