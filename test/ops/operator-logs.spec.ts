@@ -120,3 +120,26 @@ describe('#15 operator logs (LOG_FORMAT=json, LOG_LEVEL=debug)', () => {
     assert.equal(refused.level, 'warn');
   });
 });
+
+describe('behind a trusted proxy (TRUST_PROXY=loopback)', () => {
+  let proxied: RunningServer;
+  before(async () => {
+    proxied = await startServer({ LOG_FORMAT: 'json', TRUST_PROXY: 'loopback' });
+  });
+  after(() => proxied.stop());
+
+  it('a STOMP session over /chat is logged with the client the proxy forwarded, as HTTP requests and SockJS are', async () => {
+    const c = await RawStomp.open(`${proxied.wsUrl}/chat`, ['v12.stomp'], { 'x-forwarded-for': '203.0.113.7' });
+    const sessionId = (await c.connect({ login: 'carol' })).headers.get('session')!;
+    c.close();
+    const deadline = Date.now() + 5_000;
+    let up: Line | undefined;
+    while (!up && Date.now() < deadline) {
+      up = proxied.output().split('\n').filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Line).find((l) => l.sessionId === sessionId && l.msg === 'session connected');
+      if (!up) await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok(up, 'the connect is logged');
+    assert.equal(up.remoteAddress, '203.0.113.7');
+  });
+});

@@ -57,6 +57,7 @@ export class StompEndpointServer implements OnModuleInit, BeforeApplicationShutd
    */
   useClientPolicy(policy: ClientPolicy): void {
     for (const s of this.sockjs) s.useClientPolicy(policy);
+    for (const w of this.ws) w.useAddressOf((req) => policy.address(req));
   }
 
   /** Takes the server's upgrades and returns the HTTP hook SockJS answers its URLs through (before any route). */

@@ -26,8 +26,10 @@ const ERROR_CLOSE_GRACE_MS = 1_000;
 /** STOMP over a plain WebSocket (ws://HOST:PORT/chat), on `ws` in noServer mode behind the upgrade router. */
 export class StompWebSocketTransport {
   private readonly wss: WebSocketServer;
+  private addressOf: (req: IncomingMessage) => string;
 
   constructor(private readonly options: StompWebSocketOptions) {
+    this.addressOf = options.addressOf ?? ((req) => req.socket.remoteAddress ?? 'unknown');
     this.wss = new WebSocketServer({
       noServer: true,
       // The frame limit is also the message limit: an oversized message is refused by ws before it is buffered.
@@ -49,6 +51,11 @@ export class StompWebSocketTransport {
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req));
   }
 
+  /** Who a handshake comes from (the application's ClientPolicy: behind a trusted proxy, the forwarded client). */
+  useAddressOf(addressOf: (req: IncomingMessage) => string): void {
+    this.addressOf = addressOf;
+  }
+
   /** Open sockets (for shutdown and tests). */
   get clients(): ReadonlySet<WebSocket> {
     return this.wss.clients;
@@ -60,7 +67,7 @@ export class StompWebSocketTransport {
   }
 
   private accept(ws: WebSocket, req: IncomingMessage): void {
-    const remote = this.options.addressOf?.(req) ?? req.socket.remoteAddress ?? 'unknown';
+    const remote = this.addressOf(req);
     const session = this.options.endpoint.open(new WsConnection(ws, 'websocket', remote));
     this.options.onOpen?.();
     ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
