@@ -14,7 +14,7 @@ interface Overview {
 
 const POLL_MS = 2_000;
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const status = byId<HTMLParagraphElement>('status');
+const statusLine = byId<HTMLParagraphElement>('status');
 let token = sessionStorage.getItem('admin-token') ?? '';
 let timer: number | undefined;
 
@@ -45,14 +45,14 @@ async function poll(): Promise<void> {
     const res = await fetch('/api/admin/overview', { headers: { authorization: `Bearer ${token}` }, cache: 'no-store' });
     if (res.status === 401 || res.status === 403) {
       byId('overview').hidden = true;
-      status.textContent = res.status === 401 ? 'That token is not valid.' : 'That token has no admin role.';
+      statusLine.textContent = res.status === 401 ? 'That token is not valid.' : 'That token has no admin role.';
       return;
     }
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     show((await res.json()) as Overview);
-    status.textContent = `Live: updated ${new Date().toLocaleTimeString()}.`;
+    statusLine.textContent = `Live: updated ${new Date().toLocaleTimeString()}.`;
   } catch (error) {
-    status.textContent = `Cannot reach the server (${error instanceof Error ? error.message : String(error)}); retrying.`;
+    statusLine.textContent = `Cannot reach the server (${error instanceof Error ? error.message : String(error)}); retrying.`;
   }
   timer = window.setTimeout(() => void poll(), POLL_MS);
 }
