@@ -5,7 +5,7 @@ import { DEFAULTS, OptionsError, parseOptions } from './bench-options';
 describe('bench command-line options', () => {
   it('defaults to every scenario against every target at the issue\'s sizes', () => {
     const o = parseOptions([]);
-    assert.deepEqual(o.scenarios, ['fanout', 'bodies', 'rooms', 'idle']);
+    assert.deepEqual(o.scenarios, ['fanout', 'bodies', 'rooms', 'idle', 'cluster']);
     assert.deepEqual(o.targets, ['bare', 'socketio', 'ours', 'stored']);
     assert.equal(o.subscribers, 1000);
     assert.equal(o.rooms * o.roomSize, 2000);

@@ -1,6 +1,6 @@
 /** Command-line flags of `node dist/bench/run.js`; every size and duration is bounded. */
 
-export const SCENARIOS = ['fanout', 'bodies', 'rooms', 'idle'] as const;
+export const SCENARIOS = ['fanout', 'bodies', 'rooms', 'idle', 'cluster'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 /** Standalone benches by other hands, run after ours when built (see extra-benches.ts). */
 export const EXTRAS = ['store', 'idle-http'] as const;
@@ -62,7 +62,7 @@ export const DEFAULTS: BenchOptions = {
 };
 
 export const USAGE = `usage: node dist/bench/run.js [flags]
-  --scenario fanout,bodies,rooms,idle|all  which scenarios (default all); store and idle-http name the
+  --scenario fanout,bodies,rooms,idle,cluster|all  which scenarios (default all); store and idle-http name the
                                      standalone benches (bench/*.bench.ts), which \`all\` runs if built
   --target LIST|all|both             servers, comma-separated: bare (the ws ceiling), socketio (a
                                      Socket.IO room emit), ours (plain /topic), stored (our /app/rooms:

@@ -38,6 +38,9 @@ const DRAIN_MAX_MS = 15_000;
 const OPEN_CONCURRENCY = 64;
 
 export class LoadSession {
+  /** More nodes of a cluster (started by the scenario): their CPU counts as the server's, their death fails the run. */
+  private readonly others: ServerProcess[] = [];
+
   private constructor(
     readonly server: ServerProcess,
     readonly pool: WorkerPool,
@@ -50,11 +53,21 @@ export class LoadSession {
     return new LoadSession(server, pool, heartbeatMs);
   }
 
-  /** Opens worker i's connections from `slices[i]` (destination to subscribe, or null). */
-  async open(slices: Array<Array<string | null>>): Promise<OpenSummary> {
+  /** Another node of the same cluster, started from `spec`; stopped with the session. */
+  async addNode(spec: ServerSpec, cwd: string): Promise<ServerProcess> {
+    const node = await ServerProcess.start(spec, cwd);
+    this.others.push(node);
+    return node;
+  }
+
+  /**
+   * Opens worker i's connections from `slices[i]` (destination to subscribe, or null), on `server` (the
+   * first node by default). Each call appends to the workers' connections, so indices continue.
+   */
+  async open(slices: Array<Array<string | null>>, server: ServerProcess = this.server): Promise<OpenSummary> {
     const results: OpenResult[] = await Promise.all(slices.map((subscriptions, i) =>
       this.pool.open(i, {
-        url: this.server.clientUrl, client: this.server.client, protocol: 'v12.stomp', heartbeatMs: this.heartbeatMs, subscriptions,
+        url: server.clientUrl, client: server.client, protocol: 'v12.stomp', heartbeatMs: this.heartbeatMs, subscriptions,
         concurrency: OPEN_CONCURRENCY, timeoutMs: 30_000,
       }, 120_000 + subscriptions.length * 20)));
     this.assertServerAlive();
@@ -72,7 +85,7 @@ export class LoadSession {
    */
   async measure(phase: number, plans: Array<Omit<PublishCommand, 'kind' | 'phase'> | undefined>, fanout: number): Promise<PhaseResult> {
     const before = await this.pool.statsAll(phase);
-    const serverCpuBefore = this.server.cpuSeconds();
+    const serverCpuBefore = this.cpuSeconds();
     const startedAt = wallClockMillis();
     const published = await Promise.all(plans.map((plan, i) => (plan ? this.pool.publish(i, { ...plan, phase }) : undefined)));
     const sent = published.reduce((n, r) => n + (r?.sent ?? 0), 0);
@@ -90,7 +103,7 @@ export class LoadSession {
       if (now > received) lastProgress = Date.now();
       received = now;
     }
-    const serverCpuAfter = this.server.cpuSeconds();
+    const serverCpuAfter = this.cpuSeconds();
     this.assertServerAlive();
 
     const lastReceiveAt = Math.max(...after.map((s) => s.lastReceiveAt));
@@ -119,12 +132,18 @@ export class LoadSession {
   }
 
   assertServerAlive(): void {
-    if (!this.server.alive) throw new Error(`${this.server.label} server died:\n${this.server.recentOutput()}`);
+    for (const s of [this.server, ...this.others]) {
+      if (!s.alive) throw new Error(`${s.label} server died:\n${s.recentOutput()}`);
+    }
+  }
+
+  private cpuSeconds(): number {
+    return [this.server, ...this.others].reduce((n, s) => n + s.cpuSeconds(), 0);
   }
 
   async stop(): Promise<void> {
     await this.pool.stop();
-    await this.server.stop();
+    await Promise.all([this.server, ...this.others].map((s) => s.stop()));
   }
 }
 

@@ -11,6 +11,7 @@ import { extraBenchAvailable, extraBenchScript, runExtraBench } from './extra-be
 import { fdLimitFor } from './proc-stats';
 import { renderResults, type ResultRow } from './results-table';
 import { runBodies } from './scenarios/bodies.scenario';
+import { runCluster } from './scenarios/cluster.scenario';
 import { runFanout } from './scenarios/fanout.scenario';
 import { runIdle } from './scenarios/idle.scenario';
 import type { Log } from './scenarios/phase-row';
@@ -22,8 +23,9 @@ const RUNNERS: Record<ScenarioName, (t: TargetName, o: BenchOptions, log: Log) =
   bodies: runBodies,
   rooms: runRooms,
   idle: runIdle,
+  cluster: runCluster,
 };
-const KEYS: Record<ScenarioName, string> = { fanout: 'fanout-fixed', bodies: 'bodies', rooms: 'rooms', idle: 'idle' };
+const KEYS: Record<ScenarioName, string> = { fanout: 'fanout-fixed', bodies: 'bodies', rooms: 'rooms', idle: 'idle', cluster: 'cluster-fixed' };
 
 /** However the scenarios behave, the whole run ends by then. */
 const RUN_LIMIT_MS = 20 * 60_000;

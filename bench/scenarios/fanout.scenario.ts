@@ -13,7 +13,7 @@ import { complete, describePhase, phaseRow, type Log } from './phase-row';
 
 export const FANOUT_TOPIC = '/topic/bench';
 /** Publish rates (msg/s) of the ramp's steps; at 1,000 subscribers, ×1,000 deliveries/s. */
-type Plan = Omit<PublishCommand, 'kind' | 'phase'> & { body: Route['body'] };
+export type Plan = Omit<PublishCommand, 'kind' | 'phase'> & { body: Route['body'] };
 const RAMP_RATES = [2, 5, 10, 15, 20, 30, 40, 60, 80, 100, 130, 160, 200, 250, 320, 400, 500, 650, 800, 1000, 1300, 1600, 2000];
 
 export async function runFanout(target: TargetName, o: BenchOptions, log: Log): Promise<ResultRow[]> {
@@ -58,7 +58,7 @@ export async function runFanout(target: TargetName, o: BenchOptions, log: Log): 
   return rows;
 }
 
-async function ramp(
+export async function ramp(
   session: LoadSession,
   o: BenchOptions,
   plan: (rate: number, seconds: number) => Plan[],
