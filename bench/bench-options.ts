@@ -82,6 +82,7 @@ export const USAGE = `usage: node dist/bench/run.js [flags]
   --idle-hold S                      how long they stay idle before memory is read (default 12)
   --heartbeat MS                     heart-beat each way (default 10000)
   --json FILE                        also write the results as JSON
+  (env BENCH_CPU_PROF=DIR: each server process writes a V8 CPU profile into DIR when it stops)
 Progress (every phase as it finishes) goes to stderr, the table to stdout.`;
 
 export class OptionsError extends Error {

@@ -52,7 +52,10 @@ export function unavailable(target: TargetName): string | null {
 export function serverSpec(target: TargetName, connections: number, heartbeatMs: number): ServerSpec {
   const common = { PORT: '0', HOST: '127.0.0.1', HEARTBEAT_MS: String(heartbeatMs) };
   const fds = connections + 512;
-  const base = { label: TARGET_LABELS[target], script: SCRIPTS[target], fds, client: clientKind(target) };
+  // BENCH_CPU_PROF=DIR: every server writes a V8 CPU profile there when it stops (open it in Chrome's DevTools).
+  const profileDir = process.env.BENCH_CPU_PROF;
+  const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const base = { label: TARGET_LABELS[target], script: SCRIPTS[target], fds, client: clientKind(target), nodeArgs };
   if (target === 'bare' || target === 'socketio') return { ...base, env: common, startTimeoutMs: 10_000 };
   return {
     ...base,

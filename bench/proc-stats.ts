@@ -68,9 +68,9 @@ export function fdLimitFor(fds: number): number {
  * Spawns `node script` and, when this process's soft fd limit is below `fds`, raises the child's limit
  * through `bash -c 'ulimit -n N; exec node ...'` (exec keeps the pid and any IPC channel).
  */
-export function spawnNode(script: string, args: string[], fds: number, options: SpawnOptions): ChildProcess {
+export function spawnNode(script: string, args: string[], fds: number, options: SpawnOptions, nodeArgs: string[] = []): ChildProcess {
   const { soft } = fdLimits();
-  if (soft >= fds) return spawn(process.execPath, [script, ...args], options);
+  if (soft >= fds) return spawn(process.execPath, [...nodeArgs, script, ...args], options);
   const limit = fdLimitFor(fds);
-  return spawn('bash', ['-c', `ulimit -n ${limit} 2>/dev/null; exec "$0" "$@"`, process.execPath, script, ...args], options);
+  return spawn('bash', ['-c', `ulimit -n ${limit} 2>/dev/null; exec "$0" "$@"`, process.execPath, ...nodeArgs, script, ...args], options);
 }

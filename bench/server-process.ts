@@ -17,6 +17,8 @@ export interface ServerSpec {
   /** Descriptors the server will need (connections + slack). */
   fds: number;
   startTimeoutMs: number;
+  /** Flags for node itself (`--cpu-prof`, which NODE_OPTIONS may not carry). */
+  nodeArgs?: string[];
 }
 
 const LISTENING = /listening on http:\/\/(\[[^\]]+\]|[^\s:/]+):(\d+)/;
@@ -49,7 +51,7 @@ export class ServerProcess {
       cwd,
       env: { ...process.env, ...spec.env },
       stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    }, spec.nodeArgs);
     running.add(child);
     child.once('exit', () => running.delete(child));
     const tail: string[] = [];
