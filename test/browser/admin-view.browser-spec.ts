@@ -1,5 +1,6 @@
 // #15 item 8: the admin view at /admin, for tokens with the admin role: nodes, connections by door,
-// rooms with people in them, slow-consumer and rate-limit drops, recent refusals, live, in Chromium.
+// rooms with people in them, the busiest rooms of the last minute, slow-consumer and rate-limit drops,
+// recent refusals, live, in Chromium.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
@@ -54,6 +55,13 @@ describe('#15 admin view', () => {
     assert.ok(websocket, JSON.stringify(doors));
     assert.equal(websocket![2], '1', 'one STOMP connection');
     assert.deepEqual((await cellsOf(page, 'Rooms')).find((r) => r[0] === 'adminroom'), ['adminroom', '1']);
+    // Three messages stored in the room: the busiest-rooms table counts them per minute.
+    for (const text of ['one', 'two', 'three']) {
+      stomp.send(f('SEND', { destination: '/app/rooms/adminroom', receipt: `m-${text}` }, JSON.stringify({ text })));
+      await stomp.next((x) => x.command === 'RECEIPT' && x.headers.get('receipt-id') === `m-${text}`);
+    }
+    await page.waitForFunction(() => document.querySelector('#busiest')?.textContent?.includes('adminroom3'));
+    assert.deepEqual((await cellsOf(page, 'Busiest rooms (this node, last minute)'))[0], ['adminroom', '3']);
     const nodes = await cellsOf(page, 'Nodes');
     assert.equal(nodes.length, 1);
     assert.match(nodes[0]![0]!, /this one/);

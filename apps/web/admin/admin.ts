@@ -9,6 +9,7 @@ interface Overview {
   usersOnline: number;
   doors: { door: string; protocol: string; connections: number; subscriptions: number; messagesIn: number; messagesOut: number; slowConsumerDisconnects: number; rateLimited: number }[];
   rooms: { room: string; present: number }[];
+  busiestRooms: { room: string; perMinute: number }[];
   refusals: { at: string; msg: string; door?: string; user?: string; remoteAddress?: string }[];
 }
 
@@ -36,6 +37,7 @@ function show(o: Overview): void {
   rows(byId('nodes'), o.nodes.map((n) => [n.self ? `${n.node} (this one)` : n.node, n.users, n.self ? 'now' : `${(n.lastHeardMsAgo / 1000).toFixed(1)} s ago`]));
   rows(byId('doors'), o.doors.map((d) => [d.door, d.protocol, d.connections, d.subscriptions, d.messagesIn, d.messagesOut, d.slowConsumerDisconnects, d.rateLimited]));
   rows(byId('rooms'), o.rooms.map((r) => [r.room, r.present]));
+  rows(byId('busiest'), o.busiestRooms.map((r) => [r.room, r.perMinute]));
   rows(byId('refusals'), o.refusals.map((r) => [new Date(r.at).toLocaleTimeString(), r.msg, r.door ?? '', r.user ?? '', r.remoteAddress ?? '']));
 }
 

@@ -8,6 +8,7 @@ import { CHAT_OPTIONS, type ChatOptions } from './chat-options';
 import { MessageWriter, type CommittedWrite, type MessageWriterStats } from './message.writer';
 import { validatePost, validateRoom } from './post-message.dto';
 import { ReplayingSubscriber } from './replaying.subscriber';
+import { RoomRates, type RoomRate } from './room-rates';
 import { RoomFeeds, type RoomFeedStats } from './room-feed';
 import { roomEventsDestination } from './events/room-events';
 import { RoomAccess } from './rooms/room-access';
@@ -46,6 +47,7 @@ export class ChatService implements ChatApi, BeforeApplicationShutdown {
   private readonly replayPageSize: number;
   private readonly feeds: RoomFeeds;
   private eventFollowers = 0;
+  private readonly rates = new RoomRates();
 
   /**
    * `access` and `watchers` are the rooms' policy (#13); a ChatService made by hand without them (tests,
@@ -152,6 +154,11 @@ export class ChatService implements ChatApi, BeforeApplicationShutdown {
     });
   }
 
+  /** The rooms with the most messages stored by this node in the last minute (the admin view). */
+  busiestRooms(n: number): RoomRate[] {
+    return this.rates.top(n);
+  }
+
   writerStats(): MessageWriterStats {
     return this.writer.stats();
   }
@@ -197,6 +204,7 @@ export class ChatService implements ChatApi, BeforeApplicationShutdown {
   private publish(batch: CommittedWrite<Route>[]): void {
     for (const { result, context } of batch) {
       if (result.duplicate) continue;
+      this.rates.record(result.message.room);
       this.send(publishedRoomMessage(result.message));
       if (context === 'room+feed') this.send(messagesFeedMessage(result.message));
     }

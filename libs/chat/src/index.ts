@@ -88,3 +88,4 @@ export { RoomPresence, type PresenceSnapshot } from './presence/room-presence';
 export { RoomTyping, TYPING_THROTTLE_MS, TYPING_TIMEOUT_MS } from './presence/room-typing';
 export { RoomAccessInterceptor } from './stomp/room-access.interceptor';
 export { RoomActionsController } from './stomp/room-actions.controller';
+export type { RoomRate } from './room-rates';

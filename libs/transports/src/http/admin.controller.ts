@@ -1,5 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ChatService } from '@app/chat';
 import { ClusterUserRegistry } from '@app/messaging';
 import { ChatMetrics, recentRefusals, type RefusalRecord } from '@app/observability';
 import type { Principal } from '@app/stomp-session';
@@ -26,6 +27,8 @@ export interface AdminOverview {
   usersOnline: number;
   doors: DoorFigures[];
   rooms: { room: string; present: number }[];
+  /** Messages stored by this node per room over the last minute, busiest first. */
+  busiestRooms: { room: string; perMinute: number }[];
   refusals: RefusalRecord[];
 }
 
@@ -37,11 +40,12 @@ export class AdminController {
   constructor(
     private readonly metrics: ChatMetrics,
     private readonly users: ClusterUserRegistry,
+    private readonly chat: ChatService,
   ) {}
 
   @Get('overview')
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Admin only: nodes, connections and traffic by door, drops, rooms with people in them, recent refusals.' })
+  @ApiOperation({ summary: 'Admin only: nodes, connections and traffic by door, drops, rooms with people in them, the busiest rooms of the last minute, recent refusals.' })
   overview(@RequestPrincipal() principal: Principal | undefined): AdminOverview {
     if (!principal?.roles.includes('admin')) throw new HttpError(403, 'forbidden', 'The admin view needs a token with the admin role.');
     const doors = this.metrics.doors().map((t) => ({
@@ -57,6 +61,7 @@ export class AdminController {
       usersOnline: this.users.users().length,
       doors,
       rooms: rooms.slice(0, 100),
+      busiestRooms: this.chat.busiestRooms(20),
       refusals: recentRefusals.list(),
     };
   }
