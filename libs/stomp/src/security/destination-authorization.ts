@@ -15,14 +15,16 @@ export interface DestinationAccessContext {
 /**
  * Who may: everyone, nobody, any principal, a principal with one of the roles, or an application's own
  * decision (Spring Security's `.access("@rooms.canRead(authentication, #room)")`). A `check` runs on every
- * matching frame, synchronously: it decides from what the application already knows.
+ * matching frame, synchronously: it decides from what the application already knows. `false` refuses with
+ * `forbidden`; a StompClientError refuses with its own code (an application's `banned`, say), so that the
+ * client learns why without the application repeating the rule in its handlers.
  */
 export type DestinationAccess =
   | 'permitAll'
   | 'denyAll'
   | 'authenticated'
   | { roles: readonly string[] }
-  | { check: (context: DestinationAccessContext) => boolean };
+  | { check: (context: DestinationAccessContext) => boolean | StompClientError };
 
 /** One rule of Spring Security's message matchers: frame types, a destination pattern, who may. */
 export interface DestinationRule {
@@ -58,13 +60,15 @@ export class DestinationAuthorization implements StompChannelInterceptor {
       if (!rule.commands.has(command)) continue;
       const variables = rule.pattern.match(destination);
       if (variables === undefined) continue;
-      if (allowed(rule.access, { session, command, destination, variables })) return;
+      const decision = allowed(rule.access, { session, command, destination, variables });
+      if (decision === true) return;
+      if (decision instanceof StompClientError) throw decision;
       throw new StompClientError('forbidden', `You may not ${command === 'SEND' ? 'send to' : 'subscribe to'} ${destination}.`);
     }
   }
 }
 
-function allowed(access: DestinationAccess, context: DestinationAccessContext): boolean {
+function allowed(access: DestinationAccess, context: DestinationAccessContext): boolean | StompClientError {
   if (access === 'permitAll') return true;
   if (access === 'denyAll') return false;
   if (typeof access === 'object' && 'check' in access) return access.check(context);
