@@ -1,4 +1,5 @@
 import type { BrokerMessage } from '@app/messaging';
+import type { ChatError } from './chat-error';
 import type { RoomSummary, StoredMessage } from './chat-repository.port';
 import type { Caller } from './rooms/room-records';
 
@@ -20,8 +21,11 @@ export interface HistoryQuery {
 export interface FollowOptions {
   /** Undefined: anonymous, which private rooms refuse. */
   caller?: Caller;
-  /** The follow has been stopped because the caller may no longer read the room (removed, room made private). */
-  onRevoked?: () => void;
+  /**
+   * The follow has been stopped because the caller may no longer read the room: `reason` is the refusal a
+   * new request would get (`not-found`: removed, or the room made private; `banned`).
+   */
+  onRevoked?: (reason: ChatError) => void;
 }
 
 /**

@@ -6,6 +6,9 @@ import { RoomEvents } from './events/room-events';
 import { RoomPresence } from './presence/room-presence';
 import { RoomTyping } from './presence/room-typing';
 import { ReadMarkers } from './reads/read-markers.service';
+import { AuditTrail } from './moderation/audit-trail';
+import { Moderation } from './moderation/moderation.service';
+import { RoomRestrictions } from './moderation/room-restrictions';
 import { MessageRevisions } from './revisions/message-revisions.service';
 import { ChatControlBus } from './rooms/chat-control.bus';
 import { RoomAccess } from './rooms/room-access';
@@ -16,13 +19,14 @@ import { RoomsService } from './rooms/rooms.service';
 
 const SERVICES = [
   ChatService, RoomDirectory, RoomAccess, RoomWatchers, ChatControlBus, RoomPolicySync, RoomsService, RoomEvents, ReadMarkers,
-  MessageRevisions, RoomPresence, RoomTyping,
+  MessageRevisions, RoomPresence, RoomTyping, RoomRestrictions, AuditTrail, Moderation,
 ];
 
 /**
  * ChatService (also under CHAT_API) and the rooms' services: rooms and members, access, read markers,
- * edits and deletions. It needs BROKER (@app/messaging) and CHAT_REPOSITORY, ROOM_REPOSITORY and
- * MESSAGE_REVISIONS (PersistenceModule.forRoot, which is global); pass `imports` when they are not global.
+ * edits and deletions, moderation. It needs BROKER and ClusterUserRegistry (@app/messaging) and
+ * CHAT_REPOSITORY, ROOM_REPOSITORY, MESSAGE_REVISIONS and MODERATION_REPOSITORY (PersistenceModule.forRoot,
+ * which is global); pass `imports` when they are not global.
  */
 @Module({
   providers: [...SERVICES, { provide: CHAT_API, useExisting: ChatService }],

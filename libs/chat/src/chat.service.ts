@@ -182,9 +182,9 @@ export class ChatService implements ChatApi, BeforeApplicationShutdown {
       unwatch();
       end();
     };
-    const unwatch = this.watchers.watch(room, options.caller, () => {
+    const unwatch = this.watchers.watch(room, options.caller, (reason) => {
       stop();
-      options.onRevoked?.();
+      options.onRevoked?.(reason);
     });
     return stop;
   }

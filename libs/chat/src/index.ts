@@ -43,7 +43,7 @@ export {
 export { ROOM_REPOSITORY, type RoomRepository } from './rooms/room-repository.port';
 export { MESSAGE_REVISIONS, type MessageRevisionRepository } from './revisions/message-revision.port';
 export { RoomDirectory } from './rooms/room-directory';
-export { RoomAccess, type RoomAccessRule, type RoomAction } from './rooms/room-access';
+export { RoomAccess, followRefusal, type RoomAccessRule, type RoomAction } from './rooms/room-access';
 export { RoomWatchers } from './rooms/room-watchers';
 export { ChatControlBus, CHAT_CONTROL_DESTINATION, type ControlMessage } from './rooms/chat-control.bus';
 export { RoomPolicySync } from './rooms/room-policy.sync';
@@ -55,6 +55,15 @@ export {
 } from './events/room-events';
 export { ReadMarkers } from './reads/read-markers.service';
 export { MessageRevisions, DEFAULT_EDIT_WINDOW_SEC } from './revisions/message-revisions.service';
+export type { BanRecord, MuteRecord, RestrictionRecords, AuditAction, NewAuditEntry, AuditEntry } from './moderation/moderation-records';
+export { AUDIT_ACTIONS } from './moderation/moderation-records';
+export { MODERATION_REPOSITORY, type ModerationRepository } from './moderation/moderation-repository.port';
+export { RoomRestrictions } from './moderation/room-restrictions';
+export { AuditTrail } from './moderation/audit-trail';
+export { Moderation } from './moderation/moderation.service';
+export { MAX_MUTE_SECONDS, MAX_REASON, MAX_AUDIT_LIMIT, DEFAULT_AUDIT_LIMIT } from './moderation/moderation-input';
+export { renderMute, renderBan, renderAuditEntry } from './moderation/moderation.render';
+export { MUTE_CREATE_SCHEMA, MUTE_SCHEMA, BAN_CREATE_SCHEMA, BAN_SCHEMA, AUDIT_ENTRY_SCHEMA } from './moderation/moderation-schemas';
 export { ChatModule } from './chat.module';
 export { JwtAuthenticator, type JwtKeys } from './identity/jwt.authenticator';
 export { IdentityModule, jwtKeysFrom } from './identity/identity.module';

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { DataSource, type DataSourceOptions, type Logger as TypeOrmLogger } from 'typeorm';
 import { parseDatabaseUrl, type DatabaseTarget } from './database-url';
 import { messageSchema } from './message.entity';
+import { moderationSchemas } from './moderation.entity';
 import { roomSchemas } from './room.entity';
 import { MIGRATIONS } from './migrations';
 
@@ -26,7 +27,7 @@ export const SQLITE_BUSY_TIMEOUT_MS = 5_000;
 export function dataSourceOptions(url: string, settings: DataSourceSettings = {}): DataSourceOptions {
   const target = parseDatabaseUrl(url);
   const common = {
-    entities: [messageSchema(target.kind), ...roomSchemas(target.kind)],
+    entities: [messageSchema(target.kind), ...roomSchemas(target.kind), ...moderationSchemas(target.kind)],
     migrations: MIGRATIONS,
     migrationsRun: true,
     migrationsTransactionMode: 'each' as const,

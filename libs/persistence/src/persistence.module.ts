@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { AppConfig } from '@app/config';
-import { CHAT_REPOSITORY, MESSAGE_REVISIONS, ROOM_REPOSITORY } from '@app/chat';
+import { CHAT_REPOSITORY, MESSAGE_REVISIONS, MODERATION_REPOSITORY, ROOM_REPOSITORY } from '@app/chat';
 import { openDataSource, type DataSourceSettings } from './data-source.factory';
 import { parseDatabaseUrl } from './database-url';
 import { TypeOrmChatRepository } from './typeorm-chat.repository';
 import { TypeOrmMessageRevisionRepository } from './typeorm-message-revision.repository';
+import { TypeOrmModerationRepository } from './typeorm-moderation.repository';
 import { TypeOrmRoomRepository } from './typeorm-room.repository';
 
 /** Nest token of the open TypeORM DataSource (health checks, tests). */
@@ -60,9 +61,14 @@ export class PersistenceModule {
           inject: [DATA_SOURCE],
           useFactory: (dataSource: DataSource) => new TypeOrmMessageRevisionRepository(dataSource),
         },
+        {
+          provide: MODERATION_REPOSITORY,
+          inject: [DATA_SOURCE],
+          useFactory: (dataSource: DataSource) => new TypeOrmModerationRepository(dataSource),
+        },
         DataSourceCloser,
       ],
-      exports: [DATA_SOURCE, CHAT_REPOSITORY, ROOM_REPOSITORY, MESSAGE_REVISIONS],
+      exports: [DATA_SOURCE, CHAT_REPOSITORY, ROOM_REPOSITORY, MESSAGE_REVISIONS, MODERATION_REPOSITORY],
     };
   }
 }

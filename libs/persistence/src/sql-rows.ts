@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { toDate } from './typeorm-chat.repository';
 
 /**
@@ -12,11 +12,15 @@ export class Sql {
     this.postgres = dataSource.options.type === 'postgres';
   }
 
-  /** Runs `text` with `?` placeholders and returns its rows (RETURNING rows for writes). */
-  async rows<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
+  /**
+   * Runs `text` with `?` placeholders and returns its rows (RETURNING rows for writes; on SQLite only when
+   * the statement is not spelled `INSERT `, `UPDATE `, `DELETE `, which TypeORM runs without reading rows).
+   * With `manager`, inside that transaction.
+   */
+  async rows<T = Record<string, unknown>>(text: string, params: unknown[] = [], manager?: EntityManager): Promise<T[]> {
     let n = 0;
     const sql = this.postgres ? text.replace(/\?/g, () => `$${++n}`) : text;
-    const result: unknown = await this.dataSource.query(sql, params);
+    const result: unknown = await (manager ?? this.dataSource).query(sql, params);
     // PostgreSQL answers UPDATE and DELETE with [rows, count]; everything else is the rows.
     if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
     return Array.isArray(result) ? (result as T[]) : [];

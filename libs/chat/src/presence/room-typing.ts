@@ -1,5 +1,7 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { RoomEvents } from '../events/room-events';
+import { RoomAccess } from '../rooms/room-access';
+import type { Caller } from '../rooms/room-records';
 
 /** At most one typing event per user and room per this many ms passes; the rest are dropped. */
 export const TYPING_THROTTLE_MS = 1_000;
@@ -16,15 +18,22 @@ interface Typist {
  * receives them (a user types on one connection at a time), and ended by a timer when no "typing" has come
  * for TYPING_TIMEOUT_MS, so a client that vanishes mid-word does not leave the room a typist for ever.
  * Entries live only while a timer runs, so the map holds at most the users typing in the last 5 s.
+ * Typing is a kind of posting: whoever may not post in the room (a private room's non-member, a muted
+ * user) is refused it, on every door.
  */
 @Injectable()
 export class RoomTyping implements OnModuleDestroy {
   private readonly typists = new Map<string, Typist>();
 
-  constructor(private readonly events: RoomEvents) {}
+  constructor(
+    private readonly events: RoomEvents,
+    private readonly access: RoomAccess,
+  ) {}
 
-  /** Returns false when the event was dropped by the throttle. */
-  typing(room: string, user: string, typing: boolean, now = Date.now()): boolean {
+  /** Returns false when the event was dropped by the throttle; throws the refusal (a ChatError). */
+  typing(room: string, caller: Caller, typing: boolean, now = Date.now()): boolean {
+    this.access.require(caller, room, 'post');
+    const user = caller.name;
     const key = `${room}\n${user}`;
     const typist = this.typists.get(key);
     if (typing && typist && now - typist.lastPassed < TYPING_THROTTLE_MS) {

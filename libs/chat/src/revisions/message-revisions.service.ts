@@ -3,6 +3,7 @@ import { ChatError } from '../chat-error';
 import type { StoredMessage } from '../chat-repository.port';
 import { CHAT_OPTIONS, type ChatOptions } from '../chat-options';
 import { RoomEvents } from '../events/room-events';
+import { AuditTrail } from '../moderation/audit-trail';
 import { validatePost, validateRoom } from '../post-message.dto';
 import { RoomAccess } from '../rooms/room-access';
 import { parseMessageId } from '../rooms/room-input';
@@ -14,9 +15,10 @@ export const DEFAULT_EDIT_WINDOW_SEC = 900;
 
 /**
  * Edits and deletions (CONTRACT "Room events"). The author edits within EDIT_WINDOW_SEC (0: never); the
- * author, a moderator or an admin deletes, at any time. Both are stored before the room event goes out,
- * so history, every replay and REST show the message as it is now; a deletion leaves a tombstone, so ids
- * stay continuous. Deleting a tombstone again changes nothing and announces nothing.
+ * author, a moderator or an admin deletes, at any time (someone else's message deleted goes into the audit
+ * trail). Both are stored before the room event goes out, so history, every replay and REST show the
+ * message as it is now; a deletion leaves a tombstone, so ids stay continuous. Deleting a tombstone again
+ * changes nothing and announces nothing.
  */
 @Injectable()
 export class MessageRevisions {
@@ -26,6 +28,7 @@ export class MessageRevisions {
     @Inject(MESSAGE_REVISIONS) private readonly repository: MessageRevisionRepository,
     private readonly access: RoomAccess,
     private readonly events: RoomEvents,
+    private readonly audit: AuditTrail,
     @Optional() @Inject(CHAT_OPTIONS) options: ChatOptions | null = null,
   ) {
     this.windowMs = (options?.editWindowSec ?? DEFAULT_EDIT_WINDOW_SEC) * 1000;
@@ -60,7 +63,12 @@ export class MessageRevisions {
     }
     const result = await this.repository.delete(room, messageId, who.name, new Date());
     if (!result) throw new ChatError('unknown-message');
-    if (result.changed) this.events.deleted(result.message);
+    if (!result.changed) return result.message;
+    this.events.deleted(result.message);
+    // Someone else's message deleted is moderation; one's own is not.
+    if (message.from !== who.name) {
+      await this.audit.record({ at: new Date(), actor: who.name, action: 'delete', room, user: message.from, messageId });
+    }
     return result.message;
   }
 

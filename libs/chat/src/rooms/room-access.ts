@@ -7,8 +7,9 @@ import { isStaff, type Caller } from './room-records';
 export type RoomAction = 'read' | 'post';
 
 /**
- * One rule of room access. Rules run in order; the first refusal wins, so a later rule (a ban, a mute)
- * can only take away. A rule decides synchronously from memory: it runs on every STOMP frame of a room.
+ * One rule of room access. Rules run in order; the first refusal wins, so a rule can only take away (the
+ * order decides which refusal the caller hears). A rule decides synchronously from memory: it runs on
+ * every STOMP frame of a room.
  */
 export interface RoomAccessRule {
   refuse(caller: Caller | undefined, room: string, action: RoomAction): ChatError | undefined;
@@ -20,8 +21,8 @@ export interface RoomAccessRule {
  * A private room refuses non-members with `not-found`, the answer an unknown room gets, so that its
  * existence does not leak (STOMP says `forbidden` with the destination, as CONTRACT.md wants).
  *
- * Moderation plugs in with `use(rule)` (bans, mutes) and tells RoomWatchers when a decision may have
- * changed, so that live subscriptions it now refuses end.
+ * Moderation plugs in with `use(rule)` (RoomRestrictions: bans, mutes) and tells RoomWatchers when a
+ * decision may have changed, so that live subscriptions it now refuses end.
  */
 @Injectable()
 export class RoomAccess {
@@ -31,8 +32,9 @@ export class RoomAccess {
     this.rules = [new MembershipRule(directory)];
   }
 
-  use(rule: RoomAccessRule): void {
-    this.rules.push(rule);
+  use(rule: RoomAccessRule, position: 'first' | 'last' = 'last'): void {
+    if (position === 'first') this.rules.unshift(rule);
+    else this.rules.push(rule);
   }
 
   refusal(caller: Caller | undefined, room: string, action: RoomAction): ChatError | undefined {
@@ -61,6 +63,16 @@ export class RoomAccess {
   isMember(caller: Caller | undefined, room: string): boolean {
     return caller !== undefined && this.directory.roleIn(room, caller.name) !== undefined;
   }
+}
+
+/**
+ * What a door that names the room says when it refuses or ends a follower: a private room's `not-found`
+ * (or a removal) is `forbidden` there, since the client named the room already; a refusal of moderation
+ * (`banned`) keeps its code and sentence.
+ */
+export function followRefusal(reason: ChatError, what: string): { error: string; message: string } {
+  if (reason.code === 'not-found' || reason.code === 'forbidden') return { error: 'forbidden', message: `You may no longer read ${what}.` };
+  return { error: reason.code, message: reason.message };
 }
 
 /** Private rooms are for their members: everyone else is told there is no such room. */

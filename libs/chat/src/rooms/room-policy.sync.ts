@@ -1,4 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { MODERATION_REPOSITORY, type ModerationRepository } from '../moderation/moderation-repository.port';
+import { RoomRestrictions } from '../moderation/room-restrictions';
 import { ChatControlBus, type ControlMessage } from './chat-control.bus';
 import { RoomDirectory } from './room-directory';
 import { ROOM_REPOSITORY, type RoomRepository } from './room-repository.port';
@@ -8,7 +10,8 @@ const ROOM_CHANGED = 'room-access';
 const RETRY_MS = 1_000;
 
 /**
- * Keeps RoomDirectory equal to the database on every node: everything at start and after a control-bus
+ * Keeps what RoomAccess decides from (RoomDirectory: private rooms and their members; RoomRestrictions:
+ * bans and mutes) equal to the database on every node: everything at start and after a control-bus
  * outage, one room when a node says it changed. A change made here is applied here first (so the very
  * next frame is decided by it), then announced; followers that lose access end at once on each node.
  *
@@ -22,21 +25,23 @@ export class RoomPolicySync implements OnModuleInit {
 
   constructor(
     @Inject(ROOM_REPOSITORY) private readonly repository: RoomRepository,
+    @Inject(MODERATION_REPOSITORY) private readonly moderation: ModerationRepository,
     private readonly directory: RoomDirectory,
+    private readonly restrictions: RoomRestrictions,
     private readonly watchers: RoomWatchers,
     private readonly bus: ChatControlBus,
   ) {}
 
   async onModuleInit(): Promise<void> {
-    // Before the first client: a private room must never look public for a moment.
-    this.directory.replaceAll(await this.repository.privateRooms());
+    // Before the first client: a private room must never look public for a moment, nor a ban lifted.
+    await this.loadAll();
     this.bus.on(ROOM_CHANGED, (message) => void this.remoteChange(message));
     this.bus.onLive(() => void this.reloadAll());
   }
 
   /**
-   * This node changed the room's members or visibility in the database: apply it, end what it refuses
-   * (every follower of `revokeUser` too, when given), then tell the other nodes.
+   * This node changed the room's members, visibility, bans or mutes in the database: apply it, end what
+   * it refuses (every follower of `revokeUser` too, when given), then tell the other nodes.
    */
   async changed(room: string, revokeUser?: string): Promise<void> {
     await this.queue(() => this.apply(room, revokeUser));
@@ -54,18 +59,25 @@ export class RoomPolicySync implements OnModuleInit {
 
   private async apply(room: string, revokeUser: string | undefined): Promise<void> {
     this.directory.set(room, await this.repository.privateRoom(room));
+    this.restrictions.set(room, await this.moderation.restrictions(new Date(), room));
     if (revokeUser !== undefined) this.watchers.revokeUser(room, revokeUser);
     this.watchers.recheck(room);
   }
 
   private reloadAll(): Promise<void> {
     return this.queue(async () => {
-      this.directory.replaceAll(await this.repository.privateRooms());
+      await this.loadAll();
       this.watchers.recheckAll();
     }).catch((error: unknown) => {
-      this.logger.warn(`reloading the private rooms failed, retrying: ${String(error)}`);
+      this.logger.warn(`reloading the rooms' policies failed, retrying: ${String(error)}`);
       this.scheduleReload();
     });
+  }
+
+  private async loadAll(): Promise<void> {
+    const [rooms, restrictions] = await Promise.all([this.repository.privateRooms(), this.moderation.restrictions(new Date())]);
+    this.directory.replaceAll(rooms);
+    this.restrictions.replaceAll(restrictions);
   }
 
   private scheduleReload(): void {

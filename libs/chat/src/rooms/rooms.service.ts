@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ChatError } from '../chat-error';
 import { MESSAGES_FEED_ROOM } from '../chat-message.render';
 import { validateRoom } from '../post-message.dto';
+import { AuditTrail } from '../moderation/audit-trail';
+import { RoomRestrictions } from '../moderation/room-restrictions';
 import { RoomAccess } from './room-access';
 import { RoomDirectory } from './room-directory';
 import { objectBody, parseTitle, parseUser, parseVisibility } from './room-input';
@@ -21,6 +23,8 @@ export class RoomsService {
     private readonly access: RoomAccess,
     private readonly directory: RoomDirectory,
     private readonly sync: RoomPolicySync,
+    private readonly restrictions: RoomRestrictions,
+    private readonly audit: AuditTrail,
   ) {}
 
   /** `{room, title?, visibility?}` → the new room; the creator is its owner. */
@@ -65,6 +69,9 @@ export class RoomsService {
     if (!(self && record.visibility === 'public') && !isStaff(who) && !(await this.isOwner(room, who))) {
       throw new ChatError('forbidden', 'Only the owner of the room, a moderator or an admin may add members.');
     }
+    if (this.restrictions.isBanned(room, name)) {
+      throw new ChatError('banned', self ? undefined : `${name} is banned from this room; lift the ban first.`);
+    }
     const added = await this.repository.addMember(room, name, 'member', new Date());
     if (added && record.visibility === 'private') await this.sync.changed(room);
   }
@@ -77,7 +84,22 @@ export class RoomsService {
     if (name !== who.name && !isStaff(who) && !(await this.isOwner(room, who))) {
       throw new ChatError('forbidden', 'Only the member themselves, the owner of the room, a moderator or an admin may remove a member.');
     }
-    if (await this.repository.removeMember(room, name)) await this.sync.changed(room, name);
+    if (!(await this.repository.removeMember(room, name))) return;
+    await this.sync.changed(room, name);
+    if (name !== who.name) await this.audit.record({ at: new Date(), actor: who.name, action: 'remove-member', room, user: name });
+  }
+
+  /**
+   * The caller, when they may moderate the room (mute, ban): a moderator or an admin anywhere, and the
+   * owner in their own room; `forbidden` for anyone else, `not-found` for a room they cannot see.
+   */
+  async requireModerator(room: string, caller: Caller | undefined): Promise<Caller> {
+    const who = signedIn(caller);
+    await this.visibleRoom(room, who);
+    if (!isStaff(who) && !(await this.isOwner(room, who))) {
+      throw new ChatError('forbidden', 'Only a moderator, an admin or the owner of the room may do that.');
+    }
+    return who;
   }
 
   /** The room if it exists and the caller may know it does; `not-found` alike otherwise. */

@@ -6,6 +6,7 @@ import type { AppSubscription, ClientError, SessionContext, StompApplication } f
 import { CHAT_API, type ChatApi, type FollowOptions, type RoomFollow } from '../chat-api.port';
 import { isChatError } from '../chat-error';
 import { ROOM_PATTERN } from '../post-message.dto';
+import { followRefusal } from '../rooms/room-access';
 
 const ROOM_TOPIC = '/topic/rooms/';
 const EVENTS = '/events';
@@ -36,8 +37,8 @@ export class ChatStompApplication implements StompApplication {
    * Every subscription to a room topic is the chat's (a follower of the room's feed): so it gets what a
    * relay outage made the broker miss (#12), and `since-id` replays what came before. The room's events
    * topic is the chat's too. Both follow for the session's principal: when it may no longer read the room
-   * (removed from it, the room made private), delivery stops and the session is told `forbidden` for the
-   * destination (#13). A name that is no room is left to the broker (nothing is ever published there),
+   * (removed from it, the room made private, banned), delivery stops and the session is told `forbidden`
+   * (or `banned`) for the destination (#13). A name that is no room is left to the broker (nothing is ever published there),
    * as is every other destination.
    */
   openSubscription(
@@ -51,8 +52,8 @@ export class ChatStompApplication implements StompApplication {
     const name = destination.slice(ROOM_TOPIC.length);
     const options: FollowOptions = {
       caller: ctx.principal,
-      onRevoked: () => {
-        const error: ClientError = { error: 'forbidden', message: `You may no longer read ${destination}.`, destination };
+      onRevoked: (reason) => {
+        const error: ClientError = { ...followRefusal(reason, destination), destination };
         if (ctx.endSubscription) ctx.endSubscription(subscriptionId, error);
         else this.reportError(ctx, error);
       },

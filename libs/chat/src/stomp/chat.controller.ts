@@ -6,7 +6,6 @@ import {
   Header,
   MessageMapping,
   Payload,
-  Principal,
   Session,
   SubscribeMapping,
 } from '@app/message-routing';
@@ -62,10 +61,10 @@ export class ChatController {
     payload: TYPING_POST_SCHEMA,
   })
   @AsyncApiPublishes('/topic/rooms/{room}/events', { payload: ROOM_EVENT_SCHEMA })
-  typing(@DestinationVariable('room') room: string, @Payload() body: string, @Principal() user?: string): void {
+  typing(@DestinationVariable('room') room: string, @Payload() body: string, @Session() ctx: SessionContext): void {
     validateRoom(room);
-    if (user === undefined) throw new ChatError('invalid-from', 'Typing needs a name: CONNECT with a login or a token.');
-    this.typists.typing(room, user, typingFlag(body));
+    if (ctx.principal === undefined) throw new ChatError('invalid-from', 'Typing needs a name: CONNECT with a login or a token.');
+    this.typists.typing(room, ctx.principal, typingFlag(body));
   }
 
   /** The seed's flow: stored in room `messages`, broadcast to /topic/messages as {from,text,time}. */

@@ -17,6 +17,7 @@ import { SseHub } from './sse-hub';
 import { UsersController } from './users.controller';
 import { AdminController } from './admin.controller';
 import { PresenceController } from './presence.controller';
+import { ModerationController } from './moderation.controller';
 
 /**
  * The chat without STOMP: REST, long polling, SSE and the plain WebSocket (PlainWsGateway: the app
@@ -30,7 +31,10 @@ export class HttpTransportsModule implements NestModule {
     return {
       module: HttpTransportsModule,
       imports: [MetricsModule, ...(options.imports ?? [])],
-      controllers: [RoomsController, RoomMembersController, PresenceController, LongPollController, SseController, UsersController, AdminController],
+      controllers: [
+        RoomsController, RoomMembersController, ModerationController, PresenceController, LongPollController, SseController, UsersController,
+        AdminController,
+      ],
       providers: [
         { provide: HTTP_TRANSPORT_OPTIONS, useValue: { ...DEFAULT_HTTP_TRANSPORT_OPTIONS, ...options.http } },
         SseHub,
@@ -54,12 +58,13 @@ export class HttpTransportsModule implements NestModule {
       UsersController,
       AdminController,
       RoomMembersController,
+      ModerationController,
       LongPollController,
       SseController,
       // CORS preflights, which no handler declares.
       { path: 'api/{*path}', method: RequestMethod.OPTIONS },
       { path: 'sse/{*path}', method: RequestMethod.OPTIONS },
     );
-    consumer.apply(JsonBodyMiddleware).forRoutes(RoomsController, RoomMembersController);
+    consumer.apply(JsonBodyMiddleware).forRoutes(RoomsController, RoomMembersController, ModerationController);
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
-import { CHAT_API, ChatError, chatIdOf, renderStoredMessage, validateRoom, type Caller, type ChatApi } from '@app/chat';
+import { CHAT_API, chatIdOf, renderStoredMessage, validateRoom, type Caller, type ChatApi, type ChatError } from '@app/chat';
 import type { BrokerMessage } from '@app/messaging';
 import { ChatMetrics, type TransportCounters } from '@app/observability';
 import { ConnectionCap } from '../connection-cap';
@@ -88,7 +88,7 @@ export class LongPollService implements BeforeApplicationShutdown {
       // Asked before the waiter is held: a refusal (a private room) goes to the caller's error filter.
       waiter.stop = this.chat.follow(room, liveOnly ? undefined : after, (m) => this.deliver(waiter, m), {
         caller,
-        onRevoked: () => this.refuse(waiter),
+        onRevoked: (reason) => this.refuse(waiter, reason),
       });
     } catch (error) {
       release();
@@ -100,15 +100,14 @@ export class LongPollService implements BeforeApplicationShutdown {
     waiter.timer = setTimeout(() => this.finish(waiter), holdMs);
   }
 
-  /** The caller may no longer read the room: the held poll is answered as a new one would be. */
-  private refuse(waiter: Waiter): void {
+  /** The caller may no longer read the room: the held poll is answered as a new one would be (404, or 403 `banned`). */
+  private refuse(waiter: Waiter, reason: ChatError): void {
     if (waiter.done) return;
     waiter.bodies.length = 0;
     const { res } = waiter;
     this.finish(waiter, true);
     if (res.destroyed || res.writableEnded) return;
-    const refusal = new ChatError('not-found');
-    sendError(res, refusal.status, refusal.toJSON());
+    sendError(res, reason.status, reason.toJSON());
   }
 
   private deliver(waiter: Waiter, message: BrokerMessage): void {

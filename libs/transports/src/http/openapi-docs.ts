@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiResponse, ApiSecurity, getSchemaPath } from '@nestjs/swagger';
 import type { ReferenceObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import {
-  ERROR_BODY_SCHEMA, MEMBER_SCHEMA, MESSAGE_EDIT_SCHEMA, PRESENCE_SNAPSHOT_SCHEMA, READ_MARKER_PUT_SCHEMA, READ_MARKER_SCHEMA,
+  AUDIT_ENTRY_SCHEMA, BAN_CREATE_SCHEMA, BAN_SCHEMA, MUTE_CREATE_SCHEMA, MUTE_SCHEMA, ERROR_BODY_SCHEMA, MEMBER_SCHEMA, MESSAGE_EDIT_SCHEMA, PRESENCE_SNAPSHOT_SCHEMA, READ_MARKER_PUT_SCHEMA, READ_MARKER_SCHEMA,
   ROOM_CREATE_SCHEMA, ROOM_POST_SCHEMA, ROOM_SCHEMA, STORED_MESSAGE_SCHEMA,
 } from '@app/chat';
 
@@ -21,6 +21,11 @@ export const OPENAPI_SCHEMAS = {
   MessageEdit: MESSAGE_EDIT_SCHEMA as SchemaObject,
   ErrorBody: ERROR_BODY_SCHEMA as SchemaObject,
   PresenceSnapshot: PRESENCE_SNAPSHOT_SCHEMA as SchemaObject,
+  MuteCreate: MUTE_CREATE_SCHEMA as SchemaObject,
+  Mute: MUTE_SCHEMA as SchemaObject,
+  BanCreate: BAN_CREATE_SCHEMA as SchemaObject,
+  Ban: BAN_SCHEMA as SchemaObject,
+  AuditEntry: AUDIT_ENTRY_SCHEMA as SchemaObject,
 };
 
 /** The two ways an HTTP door takes a token (security scheme names of the OpenAPI document). */
@@ -33,7 +38,7 @@ export const arrayOf = (name: keyof typeof OPENAPI_SCHEMAS): SchemaObject => ({ 
 const WHY: Record<number, string> = {
   400: 'Invalid input (`invalid-room`, `invalid-text`, `invalid-from`, `invalid-query`, `bad-json`, ...).',
   401: 'A token is required (an identity provider is configured) and none, or a bad one, was sent: `unauthorized`.',
-  403: 'A browser request from an origin that is not admitted (`forbidden-origin`), or what the caller may not do in the room (`forbidden`, `not-author`, `edit-window-passed`).',
+  403: 'A browser request from an origin that is not admitted (`forbidden-origin`), or what the caller may not do in the room (`forbidden`, `not-author`, `edit-window-passed`, `muted`, `banned`).',
   404: 'No such room, or a private room the caller is not in (`not-found`: the same answer, so nothing leaks); `unknown-message`.',
   409: 'The room exists already (`room-exists`), or the message is deleted (`message-deleted`).',
   413: 'The body is larger than MAX_FRAME_BYTES: `body-too-large`.',

@@ -1,5 +1,5 @@
 import type { WebSocket, RawData } from 'ws';
-import { isChatError, type ChatApi } from '@app/chat';
+import { followRefusal, isChatError, type ChatApi, type ChatError } from '@app/chat';
 import type { BrokerMessage } from '@app/messaging';
 import type { TransportCounters } from '@app/observability';
 import {
@@ -51,22 +51,23 @@ export class PlainWsClient {
     ws.on('error', () => this.dispose());
     this.cancelExpiry = onPrincipalExpiry(principal, () => this.close(PlainWsClose.PolicyViolation, 'token expired'));
     try {
-      // For its principal: when they may no longer read the room (removed, the room made private) it closes.
+      // For its principal: when they may no longer read the room (removed, the room made private, banned) it closes.
       this.stopFollow = chat.follow(room, undefined, (message) => this.deliver(message), {
         caller: principal,
-        onRevoked: () => this.revoked(),
+        onRevoked: (reason) => this.revoked(reason),
       });
     } catch (error) {
       if (!isChatError(error)) throw error;
-      this.revoked();
+      this.revoked(error);
     }
     if (this.closed) this.stopFollow?.();
   }
 
-  private revoked(): void {
+  private revoked(reason: ChatError): void {
     this.stopFollow = undefined;
-    this.refuse('forbidden', `You may no longer read room ${this.room}.`);
-    this.close(PlainWsClose.PolicyViolation, 'forbidden');
+    const { error, message } = followRefusal(reason, `room ${this.room}`);
+    this.refuse(error, message);
+    this.close(PlainWsClose.PolicyViolation, error);
   }
 
   close(code: number, reason: string): void {

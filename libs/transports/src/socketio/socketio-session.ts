@@ -1,10 +1,12 @@
 import { Logger } from '@nestjs/common';
 import type { Socket } from 'socket.io';
 import {
+  followRefusal,
   isChatError,
   renderReadMarker,
   renderStoredMessage,
   type ChatApi,
+  type ChatError,
   type FollowOptions,
   type ReadMarkers,
   type RoomFollow,
@@ -137,7 +139,7 @@ export class SocketIoSession {
     }
     // For this principal (#13): a private room is `not-found` to anyone else, and the room is left by
     // itself when they may no longer read it.
-    const options: FollowOptions = { caller: this.principal, onRevoked: () => this.revoked(room) };
+    const options: FollowOptions = { caller: this.principal, onRevoked: (reason) => this.revoked(room, reason) };
     const follow = chat.followRoom(room, sinceId, (message) => this.emit('message', message), options);
     let events: RoomFollow;
     try {
@@ -175,7 +177,7 @@ export class SocketIoSession {
   private typing(payload: unknown): Answer {
     const { room, typing } = typingRequest(payload);
     if (!this.principal) return { error: 'invalid-from', message: 'Typing needs a name: connect with auth.login or a token.' };
-    this.services.typing.typing(room, this.principal.name, typing);
+    this.services.typing.typing(room, this.principal, typing);
     return OK;
   }
 
@@ -185,13 +187,13 @@ export class SocketIoSession {
     return { ...renderReadMarker(await this.services.reads.mark(room, lastReadId, this.principal)) };
   }
 
-  /** The principal may no longer read the room (removed from it, the room made private): it is left, and said so. */
-  private revoked(room: string): void {
+  /** The principal may no longer read the room (removed from it, the room made private, banned): it is left, and said so. */
+  private revoked(room: string, reason: ChatError): void {
     if (!this.rooms.has(room)) return;
     this.drop(room);
     if (this.closed) return;
     this.services.counters.framesOut++;
-    this.socket.emit('event', { type: 'removed', room, error: 'forbidden', message: `You may no longer read room ${room}.` });
+    this.socket.emit('event', { type: 'removed', room, ...followRefusal(reason, `room ${room}`) });
   }
 
   /** A stored message (event `message`) or a room event (event `event`), its body parsed once for all. */
