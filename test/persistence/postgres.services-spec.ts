@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '@app/persistence';
 import { chatRepositoryContract } from './chat-repository.contract';
+import { moderationRepositoryContract } from './moderation-repository.contract';
 import { roomRepositoryContract } from './room-repository.contract';
 import { openRepository } from './persistence-test.helpers';
 
@@ -46,6 +47,7 @@ after(async () => {
 
 chatRepositoryContract('PostgreSQL', () => openRepository(url()));
 roomRepositoryContract('PostgreSQL', () => openRepository(url()));
+moderationRepositoryContract('PostgreSQL', () => openRepository(url()));
 
 describe('PostgreSQL schema', () => {
   it('is made by the migrations: serial id, unique retry key, room index', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { DatabaseUrlError, MIGRATIONS, parseDatabaseUrl } from '@app/persistence';
 import { chatRepositoryContract } from './chat-repository.contract';
+import { moderationRepositoryContract } from './moderation-repository.contract';
 import { roomRepositoryContract } from './room-repository.contract';
 import { openRepository, tempDir } from './persistence-test.helpers';
 
@@ -13,6 +14,7 @@ after(() => dir.remove());
 chatRepositoryContract('SQLite file', () => openRepository(`sqlite:${join(dir.path, 'contract.sqlite')}`));
 chatRepositoryContract('SQLite :memory:', () => openRepository('sqlite::memory:'));
 roomRepositoryContract('SQLite file', () => openRepository(`sqlite:${join(dir.path, 'rooms.sqlite')}`));
+moderationRepositoryContract('SQLite file', () => openRepository(`sqlite:${join(dir.path, 'moderation.sqlite')}`));
 
 describe('DATABASE_URL', () => {
   it('names SQLite files, memory and PostgreSQL', () => {
