@@ -52,6 +52,11 @@ class Stamping implements StompChannelInterceptor {
         destination: '/topic/clubs/{club}/**',
         access: { check: ({ session, variables, command }) => command === 'SUBSCRIBE' && session.principal?.name === variables.get('club') },
       },
+      // #13: a check that says why (an application's ban): its own code reaches the client.
+      {
+        destination: '/topic/bars/{bar}',
+        access: { check: ({ variables }) => variables.get('bar') !== 'closed' || new StompClientError('bar-closed', 'This bar is closed.') },
+      },
     ],
   }, { authenticator: LoginRoles })],
   providers: [Stamping],
@@ -136,6 +141,17 @@ describe('#13 destination rules with variables and an application check', () => 
     bob.send(f('SEND', { destination: '/topic/clubs/bob', receipt: 'send' }, 'spoof'));
     assert.equal(json(await errorOn(bob, seen + 1)).destination, '/topic/clubs/bob');
     assert.equal(bob.frames.filter((x) => x.body.toString() === 'spoof').length, 0);
+    bob.close();
+  });
+
+  it('a check that returns a StompClientError refuses with its code and sentence, with the destination', async () => {
+    const bob = await client('bob');
+    bob.send(f('SUBSCRIBE', { id: 'open', destination: '/topic/bars/open', receipt: 'open' }));
+    await bob.next((x) => x.command === 'RECEIPT' && x.headers.get('receipt-id') === 'open');
+    const seen = bob.frames.length;
+    bob.send(f('SUBSCRIBE', { id: 'closed', destination: '/topic/bars/closed' }));
+    const refused = json(await errorOn(bob, seen));
+    assert.deepEqual(refused, { error: 'bar-closed', message: 'This bar is closed.', destination: '/topic/bars/closed' });
     bob.close();
   });
 });

@@ -4,8 +4,8 @@
  */
 export const SERVER_ERROR_CODES = [
   'invalid-room', 'invalid-text', 'invalid-from', 'invalid-client-message-id', 'invalid-query', 'invalid-since-id',
-  'invalid-title', 'invalid-visibility', 'invalid-user', 'invalid-message-id', 'invalid-read-marker',
-  'bad-json', 'bad-frame', 'no-handler', 'forbidden-destination', 'forbidden', 'forbidden-origin', 'unauthorized',
+  'invalid-title', 'invalid-visibility', 'invalid-user', 'invalid-message-id', 'invalid-read-marker', 'invalid-seconds',
+  'invalid-reason', 'bad-json', 'bad-frame', 'no-handler', 'forbidden-destination', 'forbidden', 'forbidden-origin', 'unauthorized',
   'not-author', 'edit-window-passed', 'not-found', 'unknown-message', 'room-exists', 'message-deleted', 'muted', 'banned',
   'rate-limited', 'too-many-connections', 'too-many-subscriptions', 'body-too-large', 'payload-too-large',
   'unsupported-media-type', 'store-busy', 'store-failed', 'shutting-down', 'internal-error',
