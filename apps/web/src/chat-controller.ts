@@ -1,6 +1,6 @@
-import { ChatClient, ChatClientError, type StateChange, type TransportKind } from '../../../libs/chat-client/src';
+import { ChatClient, ChatClientError, type RoomEvent, type StateChange, type TransportKind } from '../../../libs/chat-client/src';
 import { validateOutgoing, validateRoom, type ChatMessage } from './chat-message';
-import { MessageLog } from './message-log';
+import { MessageLog, tombstoneOf } from './message-log';
 
 export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'waiting' | 'offline';
 
@@ -8,6 +8,30 @@ export interface Settings {
   name: string;
   room: string;
   transport: TransportKind;
+  /** A JWT when the server asks for one; `name` is then its `sub`. */
+  token?: string;
+}
+
+/** The room the page shows now, as features (room list, people, typing, paging) need it. */
+export interface RoomSession {
+  room: string;
+  name: string;
+  token?: string;
+  transport: TransportKind;
+}
+
+/**
+ * A part of the page that follows the room (its list, its people, who is typing, read markers). Each is
+ * told what happens; what it does about it is its own business.
+ */
+export interface RoomFeature {
+  /** Another room is shown now, or another user shows it (its messages were cleared). */
+  roomChanged?(session: RoomSession): void;
+  /** The room's feed is live: first join and every resume. */
+  opened?(session: RoomSession): void;
+  /** Messages shown for the first time (not the older ones paged in). */
+  shown?(messages: ChatMessage[]): void;
+  event?(event: RoomEvent): void;
 }
 
 /** What the controller needs from the page; main.ts implements it over the DOM. */
@@ -17,6 +41,8 @@ export interface ChatView {
   showError(text: string | undefined): void;
   resetMessages(room: string): void;
   insertMessage(message: ChatMessage, index: number, mine: boolean): void;
+  /** A shown message changed: edited, or deleted (a tombstone). */
+  updateMessage(message: ChatMessage, mine: boolean): void;
 }
 
 const LABELS: Record<TransportKind, string> = {
@@ -47,12 +73,38 @@ export class ChatController {
   private state: ConnectionState = 'idle';
   private draft: { text: string; id: string } | undefined;
   private sending = false;
+  private readonly features: RoomFeature[] = [];
 
   constructor(
     private readonly view: ChatView,
     private readonly base: URL,
     private readonly isOnline: () => boolean = () => navigator.onLine,
   ) {}
+
+  use(feature: RoomFeature): void {
+    this.features.push(feature);
+  }
+
+  /** The room shown now, once settings are valid. */
+  get session(): RoomSession | undefined {
+    const s = this.settings;
+    return s && { room: s.room, name: s.name, transport: s.transport, ...(s.token && { token: s.token }) };
+  }
+
+  /** How many messages are shown. */
+  get shownCount(): number {
+    return this.log.size;
+  }
+
+  /** The oldest message shown: paging back starts below it. */
+  get oldestId(): number | undefined {
+    return this.log.oldest;
+  }
+
+  /** A message shown now, in its current state. */
+  messageById(id: number): ChatMessage | undefined {
+    return this.log.get(id);
+  }
 
   /** Connects with these settings; a call with a new room starts that room's history afresh. */
   connect(settings: Settings): void {
@@ -64,19 +116,62 @@ export class ChatController {
       return;
     }
     const previous = this.settings;
-    if (previous?.room !== settings.room) {
+    // Another user (a new name or token) sees other messages as theirs and may be let into other rooms.
+    const fresh = previous?.room !== settings.room || previous.name !== settings.name || previous.token !== settings.token;
+    if (fresh) {
       this.log.clear();
       this.view.resetMessages(settings.room);
     }
-    // One connection per room, name (the session's login) and transport, as the page always had: any
-    // change starts a new one.
-    if (!this.client || previous?.room !== settings.room || previous.name !== settings.name || previous.transport !== settings.transport) {
+    // One connection per room, user and transport, as the page always had: any change starts a new one.
+    if (!this.client || fresh || previous?.transport !== settings.transport) {
       this.stop();
       this.client = this.newClient(settings);
     }
     this.settings = settings;
     this.view.showError(undefined);
+    if (fresh) this.tell((f) => f.roomChanged?.(this.session!));
     this.open();
+  }
+
+  /** Older messages of the room shown, to page back: the `limit` just below `before`. */
+  olderThan(before: number, limit: number): Promise<ChatMessage[]> {
+    const { client, room } = this.current();
+    return client.history(room, { before, limit });
+  }
+
+  /** Shows a page of older messages in place (they are not the feed's: nothing else hears of them). */
+  showOlder(messages: ChatMessage[]): void {
+    for (const message of messages) this.place(message);
+  }
+
+  /** The author's edit; shown at once (long polling carries no edit event to show it by). */
+  async edit(message: ChatMessage, text: string): Promise<void> {
+    const { client, room } = this.current();
+    await client.edit(room, message.id, text);
+    if (client === this.client) this.revise({ ...message, text, editedAt: new Date().toISOString() });
+  }
+
+  /** The author's or a moderator's deletion; the message becomes a tombstone at once. */
+  async delete(message: ChatMessage): Promise<void> {
+    const { client, room } = this.current();
+    await client.delete(room, message.id);
+    if (client === this.client) this.revise(tombstoneOf(message));
+  }
+
+  /** Moves the user's read marker of the room shown forward. */
+  async markRead(lastReadId: number): Promise<void> {
+    const { client, room } = this.current();
+    await client.markRead(room, lastReadId);
+  }
+
+  /**
+   * Tells the room that the user is typing (or stopped), where the transport carries it. A signal that
+   * does not get through (SSE and long polling carry none; the rate limit) is nothing the user needs to
+   * hear about.
+   */
+  typing(typing: boolean): void {
+    if (this.state !== 'connected' || !this.client || !this.settings) return;
+    this.client.typing(this.settings.room, typing).catch(() => undefined);
   }
 
   /** The browser says the network is gone or back. */
@@ -119,7 +214,12 @@ export class ChatController {
   }
 
   private newClient(settings: Settings): ChatClient {
-    const client = new ChatClient({ url: this.base, transport: settings.transport, ...(settings.name && { name: settings.name }) });
+    const client = new ChatClient({
+      url: this.base,
+      transport: settings.transport,
+      ...(settings.name && { name: settings.name }),
+      ...(settings.token && { token: settings.token }),
+    });
     const current = (): boolean => client === this.client;
     client.on('state', (change) => {
       if (current()) this.connectionChanged(change);
@@ -129,9 +229,13 @@ export class ChatController {
       // Whatever went wrong with the previous connection is over now.
       this.view.showError(undefined);
       this.setState('connected', `Connected · ${LABELS[client.transport]}`);
+      this.tell((f) => f.opened?.(this.session!));
     });
     client.on('message', (message) => {
       if (current()) this.show(message);
+    });
+    client.on('event', (event) => {
+      if (current()) this.applyEvent(event);
     });
     client.on('error', (error) => {
       if (current()) this.view.showError(error.message);
@@ -183,11 +287,59 @@ export class ChatController {
     this.client = undefined;
   }
 
+  /** A message of the room's feed (or a POST answer): shown once, then the features hear of it. */
   private show(message: ChatMessage): void {
+    if (this.place(message)) this.tell((f) => f.shown?.([message]));
+  }
+
+  /** Puts the message in its place; true when it was not shown before. */
+  private place(message: ChatMessage): boolean {
     const settings = this.settings;
-    if (!settings || message.room !== settings.room) return;
+    if (!settings || message.room !== settings.room) return false;
     const index = this.log.add(message);
-    if (index !== undefined) this.view.insertMessage(message, index, message.from === settings.name);
+    if (index === undefined) {
+      // A replay or a page of history can carry a newer state of a message already shown.
+      this.revise(message);
+      return false;
+    }
+    this.view.insertMessage(message, index, message.from === settings.name);
+    return true;
+  }
+
+  /** A newer state of a shown message (an edit, a tombstone), drawn when it changes what is shown. */
+  private revise(message: ChatMessage): void {
+    const settings = this.settings;
+    if (settings && message.room === settings.room && this.log.update(message)) this.view.updateMessage(message, message.from === settings.name);
+  }
+
+  private applyEvent(event: RoomEvent): void {
+    const settings = this.settings;
+    if (!settings || event.room !== settings.room) return;
+    if (event.type === 'edit') this.revise(event.message);
+    if (event.type === 'delete') {
+      const shown = this.log.get(event.id);
+      if (shown) this.revise(tombstoneOf(shown));
+    }
+    this.tell((f) => f.event?.(event));
+  }
+
+  /** The client and room that calls act on; throws when there is none (they are made once connected). */
+  private current(): { client: ChatClient; room: string } {
+    const client = this.client;
+    const room = this.settings?.room;
+    if (!client || room === undefined) throw new ChatClientError('not-connected', 'Not connected yet.');
+    return { client, room };
+  }
+
+  /** A feature that throws must not take the feed down with it. */
+  private tell(call: (feature: RoomFeature) => void): void {
+    for (const feature of this.features) {
+      try {
+        call(feature);
+      } catch (error) {
+        console.error(error);
+      }
+    }
   }
 
   private setState(state: ConnectionState, text: string): void {

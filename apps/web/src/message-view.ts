@@ -3,7 +3,7 @@ import type { ChatMessage } from './chat-message';
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   node.className = className;
   // textContent only: message text and names are user input and must never become markup.
@@ -18,9 +18,9 @@ function hueOf(name: string): number {
   return Math.abs(hash) % 360;
 }
 
-/** One list item: avatar initial, sender, time, text. */
+/** One list item: avatar initial, sender, time, text; "edited" after an edit, a tombstone once deleted. */
 export function renderMessage(message: ChatMessage, mine: boolean): HTMLLIElement {
-  const item = el('li', mine ? 'message mine' : 'message');
+  const item = el('li', `message${mine ? ' mine' : ''}${message.deleted ? ' deleted' : ''}`);
   item.dataset.id = String(message.id);
   const avatar = el('span', 'avatar', (Array.from(message.from.trim())[0] ?? '?').toUpperCase());
   avatar.setAttribute('aria-hidden', 'true');
@@ -38,7 +38,13 @@ export function renderMessage(message: ChatMessage, mine: boolean): HTMLLIElemen
     time.title = fullFormat.format(sent);
   }
   meta.append(' ', time);
-  bubble.append(meta, el('p', 'text', message.text));
+  if (message.editedAt && !message.deleted) {
+    const edited = el('span', 'edited', 'edited');
+    const at = new Date(message.editedAt);
+    if (!Number.isNaN(at.getTime())) edited.title = `Edited ${fullFormat.format(at)}`;
+    meta.append(' ', edited);
+  }
+  bubble.append(meta, message.deleted ? el('p', 'text tombstone', 'This message was deleted.') : el('p', 'text', message.text));
   item.append(avatar, bubble);
   return item;
 }

@@ -23,6 +23,8 @@ export interface ChatPageOptions {
   colorScheme?: 'light' | 'dark';
   /** For a self-signed certificate (the deployment topology's proxy). */
   ignoreHTTPSErrors?: boolean;
+  /** A JWT for servers with an identity provider: pasted into the Token field; the name is then its `sub`. */
+  token?: string;
 }
 
 /**
@@ -62,7 +64,9 @@ export class ChatPage {
   }
 
   async join(opts: Omit<ChatPageOptions, 'viewport' | 'colorScheme' | 'ignoreHTTPSErrors'>): Promise<void> {
-    await this.field('Name').fill(opts.name);
+    // A token names the user itself (the Name field follows it and is read-only); without one, the name does.
+    await this.page.getByLabel('Token', { exact: true }).fill(opts.token ?? '');
+    if (!opts.token) await this.field('Name').fill(opts.name);
     await this.field('Room').fill(opts.room);
     // By its label, exactly (#10): the label must name the select alone, not every option with it.
     await this.page.getByLabel('Transport', { exact: true }).selectOption(opts.transport);
@@ -110,6 +114,30 @@ export class ChatPage {
     const item = this.items.filter({ hasText: text });
     await item.first().waitFor({ timeout });
     return item;
+  }
+
+  /** The "Rooms" navigation: one button per room the user may see. */
+  get rooms(): Locator {
+    return this.page.getByRole('navigation', { name: 'Rooms', exact: true });
+  }
+
+  /** A room's button in the list; its accessible name starts with `#room` (then "private", then "N unread"). */
+  roomButton(room: string): Locator {
+    return this.rooms.getByRole('button', { name: new RegExp(`^#${room}( |$)`) });
+  }
+
+  /** The "People" list: the room's members and who is here now. */
+  get people(): Locator {
+    return this.page.getByRole('list', { name: 'People', exact: true }).getByRole('listitem');
+  }
+
+  person(user: string): Locator {
+    return this.people.filter({ hasText: new RegExp(`^${user}( |$)`) });
+  }
+
+  /** The line that says who else is typing. */
+  get typingLine(): Locator {
+    return this.page.getByText(/ (is|are) typing…$/);
   }
 
   /** Every item's visible text, in list order. */
