@@ -44,9 +44,7 @@ describe('#13 the page: rooms', () => {
 
       await ann.roomButton('town').click();
       await ann.waitForMessage('anyone around?');
-      // Two refreshes of the list later there is still nothing unread in news: what was shown was marked read.
-      await ann.page.waitForTimeout(6_000);
-      assert.equal(await ann.roomButton('news').filter({ hasText: 'unread' }).count(), 0);
+      // One new message is one unread, not five: what ann was shown in news was marked read.
       await bob.send('news five');
       await ann.roomButton('news').filter({ hasText: '1 unread' }).waitFor({ timeout: 15_000 });
       // bob's own messages are never unread for him.

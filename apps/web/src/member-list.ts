@@ -5,6 +5,11 @@ import type { RoomEvent } from '../../../libs/chat-client/src';
 
 /** Presence and members are asked again this often: a safety net for doors that carry no room events. */
 export const PEOPLE_REFRESH_MS = 30_000;
+/**
+ * Membership changes are no room events; someone coming or going is when they are likely (one joined
+ * the room while here, then left). Members are asked again this long after the last such event.
+ */
+const MEMBERS_AFTER_EVENT_MS = 1_000;
 
 export interface MemberListElements {
   list: HTMLUListElement;
@@ -41,6 +46,7 @@ export class MemberList implements RoomFeature {
   private online = new Set<string>();
   private generation = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
+  private reload: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly base: URL,
@@ -68,6 +74,7 @@ export class MemberList implements RoomFeature {
     this.showError(undefined);
     this.render();
     clearInterval(this.timer);
+    clearTimeout(this.reload);
     this.timer = setInterval(() => void this.load(), PEOPLE_REFRESH_MS);
   }
 
@@ -85,6 +92,8 @@ export class MemberList implements RoomFeature {
     else if (event.type === 'leave') this.online.delete(event.user);
     else return;
     this.render();
+    clearTimeout(this.reload);
+    this.reload = setTimeout(() => void this.load(), MEMBERS_AFTER_EVENT_MS);
   }
 
   private api(): RoomApi {
