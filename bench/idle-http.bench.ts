@@ -86,7 +86,7 @@ async function metric(port: number, pattern: RegExp): Promise<number> {
 }
 
 async function waitForMetric(port: number, pattern: RegExp, ok: (value: number) => boolean): Promise<void> {
-  const until = Date.now() + 30_000;
+  const until = Date.now() + 60_000;
   while (!ok(await metric(port, pattern))) {
     if (Date.now() > until) throw new Error(`metric ${pattern} did not get there`);
     await sleep(100);
@@ -130,7 +130,7 @@ async function main(): Promise<void> {
     );
 
     const polls = Array.from({ length: POLLS }, () => holdPoll(port));
-    await waitForMetric(port, /chat_connections\{transport="long-poll"\} (\d+)/, (v) => v >= POLLS);
+    await waitForMetric(port, /chat_connections\{door="long-poll",protocol="http"\} (\d+)/, (v) => v >= POLLS);
     const pollRss = server.rssBytes();
     const pollHeap = await metric(port, HEAP);
     const pollCpu = await idleCpu(server, IDLE_SECONDS);
@@ -157,7 +157,7 @@ async function main(): Promise<void> {
       `one message → all      every SSE stream in ${last(sseTimes).toFixed(0)} ms, every long poll answered in ${last(pollTimes).toFixed(0)} ms`,
     );
     for (const s of streams) s.res.destroy();
-    await waitForMetric(port, /chat_connections\{transport="sse"\} (\d+)/, (v) => v === 0);
+    await waitForMetric(port, /chat_connections\{door="sse",protocol="sse"\} (\d+)/, (v) => v === 0);
   } finally {
     await server.stop();
   }
