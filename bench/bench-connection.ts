@@ -1,19 +1,29 @@
 /**
- * One load-generator STOMP 1.2 session over a raw `ws` socket: CONNECT, wait for CONNECTED, optionally
- * SUBSCRIBE with a receipt and wait for it (so no message published afterwards can be missed), then
- * hand every MESSAGE to the worker's `onMessage`.
+ * One load-generator STOMP 1.2 session over a raw `ws` socket: CONNECT (with a `login` when the bench
+ * names its users), wait for CONNECTED, SUBSCRIBE to each destination with a receipt and wait for it (so
+ * no message published afterwards can be missed), then hand every MESSAGE to the worker's `onMessage`.
+ * Later subscriptions (a user joining a room) and one-reply requests (`/app/...` snapshots) work the same way.
  */
 import WebSocket from 'ws';
-import type { ConnectionEvents, LoadConnection } from './load-connection';
+import { subscriptionList, type ConnectionEvents, type LoadConnection, type Subscriptions } from './load-connection';
 import { connectFrame, encodeFrame, FrameReader, FrameFormatError, subscribeFrame, type InboundFrame } from './stomp-wire';
 
 const LF = Buffer.from('\n');
 
+interface Waiter {
+  resolve(frame: InboundFrame): void;
+  reject(error: Error): void;
+}
+
 export class BenchConnection implements LoadConnection {
   private receipts = 0;
+  private subscriptionIds = 0;
   private ws?: WebSocket;
   private readonly reader = new FrameReader();
-  private waiting?: { command: string; receipt?: string; resolve: () => void; reject: (e: Error) => void };
+  /** CONNECTED (`connected`) and RECEIPTs (`receipt:<id>`) being waited for. */
+  private readonly pending = new Map<string, Waiter>();
+  /** One-reply subscriptions being waited for, by subscription id; MESSAGE headers are only read while any is. */
+  private readonly replies = new Map<string, Waiter>();
   private ready = false;
   private closing = false;
   /** Set once the session is lost after setup. */
@@ -23,6 +33,8 @@ export class BenchConnection implements LoadConnection {
     private readonly url: string,
     private readonly protocol: string,
     private readonly events: ConnectionEvents,
+    /** The CONNECT `login`: the user's name on a server without tokens. */
+    private readonly login?: string,
   ) {}
 
   get heartbeatsIn(): number {
@@ -37,25 +49,19 @@ export class BenchConnection implements LoadConnection {
     return this.ws?.bufferedAmount ?? 0;
   }
 
-  /** Resolves once the session is CONNECTED (and subscribed, if `destination` is given). */
-  async open(heartbeatMs: number, destination: string | null, timeoutMs: number): Promise<void> {
+  /** Resolves once the session is CONNECTED and subscribed to every destination given. */
+  async open(heartbeatMs: number, subscriptions: Subscriptions, timeoutMs: number): Promise<void> {
     const host = new URL(this.url).hostname;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`setup timed out after ${timeoutMs} ms`)), timeoutMs);
-    });
     try {
-      await Promise.race([this.setUp(host, heartbeatMs, destination), timeout]);
+      await within(this.setUp(host, heartbeatMs, subscriptionList(subscriptions)), timeoutMs, 'setup');
       this.ready = true;
     } catch (err) {
       this.ws?.terminate();
       throw err;
-    } finally {
-      clearTimeout(timer);
     }
   }
 
-  private async setUp(host: string, heartbeatMs: number, destination: string | null): Promise<void> {
+  private async setUp(host: string, heartbeatMs: number, destinations: readonly string[]): Promise<void> {
     // The generator shares the machine with the server: skip UTF-8 checks of 100k messages/s it never reads as text.
     const ws = new WebSocket(this.url, this.protocol, {
       perMessageDeflate: false, handshakeTimeout: 30_000, skipUTF8Validation: true,
@@ -70,13 +76,45 @@ export class BenchConnection implements LoadConnection {
       ws.once('error', reject);
     });
     if (ws.protocol !== this.protocol) throw new Error(`server chose sub-protocol "${ws.protocol}"`);
-    const connected = this.expect('CONNECTED');
-    ws.send(connectFrame(host, heartbeatMs));
-    await connected;
-    if (destination) {
-      const receipt = this.expect('RECEIPT', 'sub');
-      ws.send(subscribeFrame('sub-0', destination, 'sub'));
-      await receipt;
+    const connected = this.await(this.pending, 'connected');
+    ws.send(connectFrame(host, heartbeatMs, this.login));
+    const frame = await connected;
+    if (frame.header('version') !== '1.2') {
+      throw new Error(`server answered version "${frame.header('version')}" to accept-version:1.2`);
+    }
+    await this.subscribeAll(destinations);
+  }
+
+  /** SUBSCRIBEs to each destination, in order, and resolves when every RECEIPT is in. */
+  async subscribe(destinations: readonly string[], timeoutMs: number): Promise<void> {
+    if (!this.isOpen) throw new Error('the session is not open');
+    await within(this.subscribeAll(destinations), timeoutMs, 'SUBSCRIBE');
+  }
+
+  private async subscribeAll(destinations: readonly string[]): Promise<void> {
+    const receipts = destinations.map((destination) => {
+      const id = `sub-${this.subscriptionIds++}`;
+      const receipt = this.await(this.pending, `receipt:${id}`);
+      this.ws!.send(subscribeFrame(id, destination, id));
+      return receipt;
+    });
+    await Promise.all(receipts);
+  }
+
+  /**
+   * SUBSCRIBEs to an application destination that answers once (a snapshot), returns that MESSAGE's body
+   * and UNSUBSCRIBEs. The reply never reaches `onMessage`.
+   */
+  async request(destination: string, timeoutMs: number): Promise<Buffer> {
+    if (!this.isOpen) throw new Error('the session is not open');
+    const id = `req-${this.subscriptionIds++}`;
+    const reply = this.await(this.replies, id);
+    this.ws!.send(subscribeFrame(id, destination));
+    try {
+      return (await within(reply, timeoutMs, `the reply of ${destination}`)).body;
+    } finally {
+      this.replies.delete(id);
+      if (this.isOpen) this.ws!.send(encodeFrame('UNSUBSCRIBE', { id }));
     }
   }
 
@@ -103,8 +141,13 @@ export class BenchConnection implements LoadConnection {
     });
   }
 
-  private expect(command: string, receipt?: string): Promise<void> {
-    return new Promise((resolve, reject) => { this.waiting = { command, receipt, resolve, reject }; });
+  private await(waiters: Map<string, Waiter>, key: string): Promise<InboundFrame> {
+    return new Promise((resolve, reject) => {
+      waiters.set(key, {
+        resolve: (frame) => { waiters.delete(key); resolve(frame); },
+        reject: (error) => { waiters.delete(key); reject(error); },
+      });
+    });
   }
 
   private receive(data: Buffer): void {
@@ -119,35 +162,46 @@ export class BenchConnection implements LoadConnection {
     }
     for (const frame of frames) {
       if (frame.command === 'MESSAGE') {
-        if (this.ready) this.events.onMessage(frame.body, frame);
+        const reply = this.replies.size > 0 ? this.replies.get(frame.header('subscription') ?? '') : undefined;
+        if (reply) reply.resolve(frame);
+        else if (this.ready) this.events.onMessage(frame.body, frame);
       } else if (frame.command === 'ERROR') {
         const why = `ERROR frame: ${frame.header('message') ?? frame.body.toString('utf8').slice(0, 80)}`;
-        if (this.waiting) this.settle(new Error(why));
-        else this.events.onProblem(why, false);
-      } else if (this.waiting && this.waiting.command === frame.command &&
-        (frame.command !== 'RECEIPT' || frame.header('receipt-id') === this.waiting.receipt)) {
-        if (frame.command === 'CONNECTED' && frame.header('version') !== '1.2') {
-          this.settle(new Error(`server answered version "${frame.header('version')}" to accept-version:1.2`));
-        } else {
-          this.settle();
-        }
+        if (!this.rejectWaiters(why)) this.events.onProblem(why, false);
+      } else if (frame.command === 'CONNECTED') {
+        this.pending.get('connected')?.resolve(frame);
+      } else if (frame.command === 'RECEIPT') {
+        this.pending.get(`receipt:${frame.header('receipt-id')}`)?.resolve(frame);
       }
     }
   }
 
-  private settle(err?: Error): void {
-    const waiting = this.waiting;
-    this.waiting = undefined;
-    if (err) waiting?.reject(err);
-    else waiting?.resolve();
+  /** Fails whatever is being waited for; false when nothing was. */
+  private rejectWaiters(reason: string): boolean {
+    const waiters = [...this.pending.values(), ...this.replies.values()];
+    for (const w of waiters) w.reject(new Error(reason));
+    return waiters.length > 0;
   }
 
+  /** The socket failed or closed: whatever was awaited fails, and a session that was up counts as lost. */
   private fail(reason: string): void {
     if (this.closing) return;
-    if (this.waiting) return this.settle(new Error(reason));
+    this.rejectWaiters(reason);
     if (this.ready && !this.lost) {
       this.lost = true;
       this.events.onProblem(reason, true);
     }
+  }
+}
+
+async function within<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }

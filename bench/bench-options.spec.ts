@@ -5,12 +5,14 @@ import { DEFAULTS, OptionsError, parseOptions } from './bench-options';
 describe('bench command-line options', () => {
   it('defaults to every scenario against every target at the issue\'s sizes', () => {
     const o = parseOptions([]);
-    assert.deepEqual(o.scenarios, ['fanout', 'bodies', 'rooms', 'idle', 'cluster']);
+    assert.deepEqual(o.scenarios, ['fanout', 'bodies', 'rooms', 'idle', 'cluster', 'presence']);
     assert.deepEqual(o.targets, ['bare', 'socketio', 'ours', 'stored']);
     assert.equal(o.subscribers, 1000);
     assert.equal(o.rooms * o.roomSize, 2000);
     assert.equal(o.idle, 10_000);
     assert.equal(o.heartbeatMs, 10_000);
+    assert.equal(o.presenceUsers, 1000);
+    assert.equal(o.presenceTypers, 100);
   });
 
   it('selects scenarios, targets and sizes, in both --flag value and --flag=value forms', () => {

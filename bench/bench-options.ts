@@ -1,6 +1,6 @@
 /** Command-line flags of `node dist/bench/run.js`; every size and duration is bounded. */
 
-export const SCENARIOS = ['fanout', 'bodies', 'rooms', 'idle', 'cluster'] as const;
+export const SCENARIOS = ['fanout', 'bodies', 'rooms', 'idle', 'cluster', 'presence'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 /** Standalone benches by other hands, run after ours when built (see extra-benches.ts). */
 export const EXTRAS = ['store', 'idle-http'] as const;
@@ -36,6 +36,12 @@ export interface BenchOptions {
   idle: number;
   idleHoldS: number;
   heartbeatMs: number;
+  /** presence and typing in one room */
+  presenceUsers: number;
+  presenceJoinRate: number;
+  presenceTypers: number;
+  presenceTypingMs: number;
+  presenceIdleS: number;
   json?: string;
 }
 
@@ -59,10 +65,17 @@ export const DEFAULTS: BenchOptions = {
   idle: 10_000,
   idleHoldS: 12,
   heartbeatMs: 10_000,
+  presenceUsers: 1000,
+  presenceJoinRate: 50,
+  presenceTypers: 100,
+  // The server lets one typing event per user and second pass; sending exactly every 1,000 ms would see
+  // about every other one dropped by timer jitter, so typists send just outside the window.
+  presenceTypingMs: 1100,
+  presenceIdleS: 10,
 };
 
 export const USAGE = `usage: node dist/bench/run.js [flags]
-  --scenario fanout,bodies,rooms,idle,cluster|all  which scenarios (default all); store and idle-http name the
+  --scenario fanout,bodies,rooms,idle,cluster,presence|all  which scenarios (default all); store and idle-http name the
                                      standalone benches (bench/*.bench.ts), which \`all\` runs if built
   --target LIST|all|both             servers, comma-separated: bare (the ws ceiling), socketio (a
                                      Socket.IO room emit), ours (plain /topic), stored (our /app/rooms:
@@ -81,6 +94,12 @@ export const USAGE = `usage: node dist/bench/run.js [flags]
   --idle N                           idle sessions (default 10000)
   --idle-hold S                      how long they stay idle before memory is read (default 12)
   --heartbeat MS                     heart-beat each way (default 10000)
+  --presence-users N                 presence: named users in one room (default 1000)
+  --presence-join-rate N             presence: joins per second, one after another (default 50)
+  --presence-typers N                presence: users typing during the typing phase (default 100)
+  --presence-typing-interval MS      presence: each typist's "typing" SEND period (default 1100; the
+                                     server passes one per user and second); the phase lasts --duration
+  --presence-idle S                  presence: how long the present users then stay idle (default 10)
   --json FILE                        also write the results as JSON
   (env BENCH_CPU_PROF=DIR: each server process writes a V8 CPU profile into DIR when it stops)
 Progress (every phase as it finishes) goes to stderr, the table to stdout.`;
@@ -102,10 +121,15 @@ const INTEGER_FLAGS: Record<string, [keyof BenchOptions, number, number]> = {
   '--idle': ['idle', 1, 60_000],
   '--idle-hold': ['idleHoldS', 0, 120],
   '--heartbeat': ['heartbeatMs', 0, 60_000],
+  '--presence-users': ['presenceUsers', 1, 20_000],
+  '--presence-typers': ['presenceTypers', 0, 20_000],
+  '--presence-typing-interval': ['presenceTypingMs', 100, 60_000],
+  '--presence-idle': ['presenceIdleS', 0, 120],
 };
 const NUMBER_FLAGS: Record<string, [keyof BenchOptions, number, number]> = {
   '--rate': ['rate', 0.1, 100_000],
   '--room-rate': ['roomRate', 0.01, 1_000],
+  '--presence-join-rate': ['presenceJoinRate', 1, 2_000],
 };
 
 export function parseOptions(argv: string[]): BenchOptions {

@@ -1,6 +1,14 @@
 /** What a load-generator worker needs of one connection, whichever protocol it speaks (STOMP or Socket.IO). */
 import type { InboundFrame } from './stomp-wire';
 
+/** What one connection subscribes to while it opens: nothing (a publisher), one destination, or several. */
+export type Subscriptions = string | readonly string[] | null;
+
+export function subscriptionList(subscriptions: Subscriptions): readonly string[] {
+  if (subscriptions === null) return [];
+  return typeof subscriptions === 'string' ? [subscriptions] : subscriptions;
+}
+
 export interface ConnectionEvents {
   /** `frame`: the STOMP MESSAGE, for a caller that checks its headers. */
   onMessage(body: Buffer, frame?: InboundFrame): void;
@@ -13,8 +21,8 @@ export interface LoadConnection {
   /** Bytes written but not yet sent: the publisher skips a send past a backlog rather than queue without bound. */
   readonly bufferedAmount: number;
   readonly heartbeatsIn: number;
-  /** Resolves once connected, and subscribed to `destination` (acknowledged) when one is given. */
-  open(heartbeatMs: number, destination: string | null, timeoutMs: number): Promise<void>;
+  /** Resolves once connected, and subscribed (acknowledged) to every destination given, in that order. */
+  open(heartbeatMs: number, subscriptions: Subscriptions, timeoutMs: number): Promise<void>;
   publish(destination: string, body: Buffer, contentType: string, receipted: boolean): void;
   /** Sends the client's heart-beat, where the protocol leaves it to the client. */
   heartbeat(): void;

@@ -61,14 +61,19 @@ export class LoadSession {
   }
 
   /**
-   * Opens worker i's connections from `slices[i]` (destination to subscribe, or null), on `server` (the
-   * first node by default). Each call appends to the workers' connections, so indices continue.
+   * Opens worker i's connections from `slices[i]` (what each subscribes to, or null), on `server` (the
+   * first node by default), each CONNECTing with `logins[i][j]` when given. Each call appends to the
+   * workers' connections, so indices continue.
    */
-  async open(slices: Array<Array<string | null>>, server: ServerProcess = this.server): Promise<OpenSummary> {
+  async open(
+    slices: Array<Array<string | string[] | null>>,
+    server: ServerProcess = this.server,
+    logins?: Array<Array<string | null>>,
+  ): Promise<OpenSummary> {
     const results: OpenResult[] = await Promise.all(slices.map((subscriptions, i) =>
       this.pool.open(i, {
         url: server.clientUrl, client: server.client, protocol: 'v12.stomp', heartbeatMs: this.heartbeatMs, subscriptions,
-        concurrency: OPEN_CONCURRENCY, timeoutMs: 30_000,
+        logins: logins?.[i], concurrency: OPEN_CONCURRENCY, timeoutMs: 30_000,
       }, 120_000 + subscriptions.length * 20)));
     this.assertServerAlive();
     return {
@@ -85,25 +90,16 @@ export class LoadSession {
    */
   async measure(phase: number, plans: Array<Omit<PublishCommand, 'kind' | 'phase'> | undefined>, fanout: number): Promise<PhaseResult> {
     const before = await this.pool.statsAll(phase);
-    const serverCpuBefore = this.cpuSeconds();
+    const serverCpuBefore = this.serverCpuSeconds();
     const startedAt = wallClockMillis();
     const published = await Promise.all(plans.map((plan, i) => (plan ? this.pool.publish(i, { ...plan, phase }) : undefined)));
     const sent = published.reduce((n, r) => n + (r?.sent ?? 0), 0);
     const skipped = published.reduce((n, r) => n + (r?.skipped ?? 0), 0);
     const expected = sent * fanout;
 
-    let after = await this.pool.statsAll(phase);
-    let received = sum(after, (s) => s.received);
-    const drainStart = Date.now();
-    let lastProgress = Date.now();
-    while (received < expected && Date.now() - lastProgress < DRAIN_IDLE_MS && Date.now() - drainStart < DRAIN_MAX_MS) {
-      await sleep(100);
-      after = await this.pool.statsAll(phase);
-      const now = sum(after, (s) => s.received);
-      if (now > received) lastProgress = Date.now();
-      received = now;
-    }
-    const serverCpuAfter = this.cpuSeconds();
+    const after = await this.drain(phase, (stats) => sum(stats, (s) => s.received), () => expected);
+    const received = sum(after, (s) => s.received);
+    const serverCpuAfter = this.serverCpuSeconds();
     this.assertServerAlive();
 
     const lastReceiveAt = Math.max(...after.map((s) => s.lastReceiveAt));
@@ -126,6 +122,26 @@ export class LoadSession {
     };
   }
 
+  /**
+   * Polls the workers until `count` reaches `expected` (both read from the workers' stats, so an expectation
+   * may grow with what arrives), nothing new has arrived for DRAIN_IDLE_MS, or DRAIN_MAX_MS have passed.
+   * Returns the last stats read.
+   */
+  async drain(phase: number, count: (stats: StatsResult[]) => number, expected: (stats: StatsResult[]) => number): Promise<StatsResult[]> {
+    let after = await this.pool.statsAll(phase);
+    let received = count(after);
+    const drainStart = Date.now();
+    let lastProgress = Date.now();
+    while (received < expected(after) && Date.now() - lastProgress < DRAIN_IDLE_MS && Date.now() - drainStart < DRAIN_MAX_MS) {
+      await sleep(100);
+      after = await this.pool.statsAll(phase);
+      const now = count(after);
+      if (now > received) lastProgress = Date.now();
+      received = now;
+    }
+    return after;
+  }
+
   /** Worker totals (cpu is absolute; diff two of these). */
   stats(phase = 0): Promise<StatsResult[]> {
     return this.pool.statsAll(phase);
@@ -137,7 +153,8 @@ export class LoadSession {
     }
   }
 
-  private cpuSeconds(): number {
+  /** CPU seconds used so far by the server (every node of it), for a diff over a phase. */
+  serverCpuSeconds(): number {
     return [this.server, ...this.others].reduce((n, s) => n + s.cpuSeconds(), 0);
   }
 

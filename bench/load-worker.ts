@@ -1,15 +1,18 @@
 /**
  * A load-generator process (forked by bench/run.ts). It owns a slice of the bench's connections,
  * publishes on command at a fixed rate, and keeps per-phase latency histograms that the orchestrator
- * collects and merges. Everything it does is answered over IPC (see worker-protocol.ts).
+ * collects and merges; room events (joins, typing) are counted apart, by kind. Everything it does is
+ * answered over IPC (see worker-protocol.ts).
  */
 import { BenchConnection } from './bench-connection';
 import { chatJsonPayload, decodePayload, encodePayload, wallClockMillis } from './bench-payload';
 import { LatencyHistogram } from './latency-histogram';
-import type { LoadConnection } from './load-connection';
+import type { ConnectionEvents, LoadConnection } from './load-connection';
+import { readRoomEvent, RoomEventTally } from './room-event-tally';
 import { SocketIoBenchConnection } from './socketio-connection';
 import type {
-  OpenCommand, OpenResult, PublishCommand, PublishResult, StatsResult, WorkerCommand, WorkerReply,
+  OpenCommand, OpenResult, PublishCommand, PublishResult, RequestCommand, RequestResult, StatsResult, SubscribeCommand,
+  SubscribeResult, WorkerCommand, WorkerReply,
 } from './worker-protocol';
 
 interface PhaseStats {
@@ -20,10 +23,15 @@ interface PhaseStats {
 /** Unsent bytes on one publisher socket beyond which we skip sends rather than queue without bound. */
 const PUBLISH_BACKLOG_LIMIT = 4 * 1024 * 1024;
 const TICK_MS = 2;
+const TYPING_BODY = Buffer.from('{"typing":true}');
 
 /** Indexed as the orchestrator numbered them (a failed open leaves a hole), so publish plans can name one. */
 const connections: Array<LoadConnection | undefined> = [];
+/** Per connection (same index): who it is, and whether it has been told to type. */
+const identities: Array<Identity | undefined> = [];
 const phases = new Map<number, PhaseStats>();
+const roomEvents = new RoomEventTally();
+let ownTyping = 0;
 const problems = new Set<string>();
 let lost = 0;
 let errorFrames = 0;
@@ -38,21 +46,35 @@ function phaseStats(phase: number): PhaseStats {
   return stats;
 }
 
-const events = {
-  onMessage(body: Buffer): void {
-    const now = wallClockMillis();
-    const payload = decodePayload(body);
-    if (!payload) return noteProblem('MESSAGE with a body that is not a bench payload');
-    const stats = phaseStats(payload.phase);
-    stats.histogram.recordMillis(now - payload.sentAt);
-    stats.lastReceiveAt = now;
-  },
-  onProblem(reason: string, fatal: boolean): void {
-    if (fatal) lost++;
-    else errorFrames++;
-    noteProblem(reason);
-  },
-};
+interface Identity {
+  /** `"user":"<login>"` as the server's JSON writes it: how a typist recognises its own typing event. */
+  ownUser: Buffer;
+  typist: boolean;
+}
+
+function eventsFor(identity: Identity | undefined): ConnectionEvents {
+  return {
+    onMessage(body: Buffer): void {
+      const now = wallClockMillis();
+      const event = readRoomEvent(body);
+      if (event) {
+        roomEvents.record(event, now);
+        if (event.kind === 'typing' && identity?.typist && body.includes(identity.ownUser)) ownTyping++;
+        return;
+      }
+      const payload = decodePayload(body);
+      if (!payload) return noteProblem('MESSAGE with a body that is neither a bench payload nor a room event');
+      const stats = phaseStats(payload.phase);
+      stats.histogram.recordMillis(now - payload.sentAt);
+      stats.lastReceiveAt = now;
+    },
+    onProblem(reason: string, fatal: boolean): void {
+      if (fatal) lost++;
+      else errorFrames++;
+      noteProblem(reason);
+    },
+  };
+}
 
 function noteProblem(reason: string): void {
   if (problems.size < 5) problems.add(reason);
@@ -65,12 +87,17 @@ async function open(cmd: OpenCommand): Promise<OpenResult> {
   let next = 0;
   const base = connections.length;
   connections.length = base + cmd.subscriptions.length;
+  identities.length = connections.length;
   const runOne = async (): Promise<void> => {
     while (next < cmd.subscriptions.length) {
       const index = next++;
+      const login = cmd.logins?.[index] ?? undefined;
+      const identity = login === undefined ? undefined : { ownUser: Buffer.from(`"user":${JSON.stringify(login)}`), typist: false };
+      identities[base + index] = identity;
+      const events = eventsFor(identity);
       const conn: LoadConnection = cmd.client === 'socketio'
         ? new SocketIoBenchConnection(cmd.url, events)
-        : new BenchConnection(cmd.url, cmd.protocol, events);
+        : new BenchConnection(cmd.url, cmd.protocol, events, login);
       try {
         await conn.open(cmd.heartbeatMs, cmd.subscriptions[index], cmd.timeoutMs);
         connections[base + index] = conn;
@@ -101,6 +128,9 @@ function publish(cmd: PublishCommand): Promise<PublishResult> {
       const conn = connections[index];
       return conn ? [{ conn, destination }] : [];
     });
+  if (cmd.body === 'typing') {
+    for (const [index] of cmd.publishers) if (identities[index]) identities[index].typist = true;
+  }
   if (publishers.length === 0 || cmd.rate <= 0) return Promise.resolve({ sent: 0, skipped: 0 });
   const total = Math.max(1, Math.round((cmd.rate * cmd.durationMs) / 1000));
   const start = performance.now();
@@ -114,6 +144,11 @@ function publish(cmd: PublishCommand): Promise<PublishResult> {
         const p = publishers[k % publishers.length];
         k++;
         if (!p.conn.isOpen || p.conn.bufferedAmount > PUBLISH_BACKLOG_LIMIT) { skipped++; continue; }
+        if (cmd.body === 'typing') {
+          p.conn.publish(p.destination, TYPING_BODY, 'application/json', false);
+          sent++;
+          continue;
+        }
         const payload = encodePayload(cmd.phase, wallClockMillis(), cmd.bodyBytes);
         if (cmd.body === 'chat-json') p.conn.publish(p.destination, chatJsonPayload(payload), 'application/json', true);
         else p.conn.publish(p.destination, payload, 'text/plain', false);
@@ -127,6 +162,24 @@ function publish(cmd: PublishCommand): Promise<PublishResult> {
     const timer = setInterval(tick, TICK_MS);
     tick();
   });
+}
+
+function stomp(index: number): BenchConnection {
+  const conn = connections[index];
+  if (!(conn instanceof BenchConnection)) throw new Error(`connection ${index} is not an open STOMP session`);
+  return conn;
+}
+
+async function subscribe(cmd: SubscribeCommand): Promise<SubscribeResult> {
+  const started = performance.now();
+  await stomp(cmd.index).subscribe(cmd.destinations, cmd.timeoutMs);
+  return { elapsedMs: performance.now() - started };
+}
+
+async function request(cmd: RequestCommand): Promise<RequestResult> {
+  const started = performance.now();
+  const body = await stomp(cmd.index).request(cmd.destination, cmd.timeoutMs);
+  return { body: body.toString('utf8'), elapsedMs: performance.now() - started };
 }
 
 function stats(phase: number): StatsResult {
@@ -151,6 +204,8 @@ function stats(phase: number): StatsResult {
     heartbeatsIn,
     errorFrames,
     problems: [...problems],
+    roomEvents: roomEvents.snapshot(),
+    ownTyping,
   };
 }
 
@@ -165,6 +220,8 @@ async function handle(cmd: WorkerCommand): Promise<WorkerReply> {
     switch (cmd.kind) {
       case 'open': return { reqId: cmd.reqId, ok: true, result: await open(cmd) };
       case 'publish': return { reqId: cmd.reqId, ok: true, result: await publish(cmd) };
+      case 'subscribe': return { reqId: cmd.reqId, ok: true, result: await subscribe(cmd) };
+      case 'request': return { reqId: cmd.reqId, ok: true, result: await request(cmd) };
       case 'stats': return { reqId: cmd.reqId, ok: true, result: stats(cmd.phase) };
       case 'close': return { reqId: cmd.reqId, ok: true, result: await closeAll() };
       default: return { reqId: (cmd as { reqId: number }).reqId, ok: false, error: 'unknown command' };

@@ -15,6 +15,7 @@ import { runCluster } from './scenarios/cluster.scenario';
 import { runFanout } from './scenarios/fanout.scenario';
 import { runIdle } from './scenarios/idle.scenario';
 import type { Log } from './scenarios/phase-row';
+import { runPresence } from './scenarios/presence.scenario';
 import { runRooms } from './scenarios/rooms.scenario';
 import { killRunningServers } from './server-process';
 
@@ -24,8 +25,11 @@ const RUNNERS: Record<ScenarioName, (t: TargetName, o: BenchOptions, log: Log) =
   rooms: runRooms,
   idle: runIdle,
   cluster: runCluster,
+  presence: runPresence,
 };
-const KEYS: Record<ScenarioName, string> = { fanout: 'fanout-fixed', bodies: 'bodies', rooms: 'rooms', idle: 'idle', cluster: 'cluster-fixed' };
+const KEYS: Record<ScenarioName, string> = {
+  fanout: 'fanout-fixed', bodies: 'bodies', rooms: 'rooms', idle: 'idle', cluster: 'cluster-fixed', presence: 'presence-join',
+};
 
 /** However the scenarios behave, the whole run ends by then. */
 const RUN_LIMIT_MS = 20 * 60_000;
@@ -51,7 +55,7 @@ async function main(): Promise<number> {
     return 2;
   }
 
-  const biggest = Math.max(options.idle, options.subscribers + 1, options.rooms * options.roomSize);
+  const biggest = Math.max(options.idle, options.subscribers + 1, options.rooms * options.roomSize, options.presenceUsers);
   const fdLimit = fdLimitFor(biggest + 512);
   log(`${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}, node ${process.version}, ` +
     `${options.workers} load workers, fd limit for children ${fdLimit}`);

@@ -4,7 +4,7 @@
  * ping/pong is its heart-beat, answered by the client library.
  */
 import { io, type Socket } from 'socket.io-client';
-import type { ConnectionEvents, LoadConnection } from './load-connection';
+import { subscriptionList, type ConnectionEvents, type LoadConnection, type Subscriptions } from './load-connection';
 
 interface EngineSocket {
   transport?: { ws?: { bufferedAmount?: number } };
@@ -32,7 +32,7 @@ export class SocketIoBenchConnection implements LoadConnection {
     return this.pings;
   }
 
-  async open(_heartbeatMs: number, destination: string | null, timeoutMs: number): Promise<void> {
+  async open(_heartbeatMs: number, subscriptions: Subscriptions, timeoutMs: number): Promise<void> {
     const socket = io(this.url, {
       transports: ['websocket'], forceNew: true, reconnection: false, timeout: timeoutMs,
     });
@@ -46,7 +46,7 @@ export class SocketIoBenchConnection implements LoadConnection {
         socket.once('connect_error', (err: Error) => reject(new Error(`connect failed: ${err.message}`)));
       });
       this.engine()?.on('ping', () => void this.pings++);
-      if (destination) await socket.timeout(timeoutMs).emitWithAck('sub', destination);
+      for (const destination of subscriptionList(subscriptions)) await socket.timeout(timeoutMs).emitWithAck('sub', destination);
       socket.on('disconnect', (reason: string) => this.fail(`disconnected: ${reason}`));
       this.ready = true;
     } catch (err) {

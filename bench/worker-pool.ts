@@ -6,10 +6,11 @@ import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { spawnNode } from './proc-stats';
 import type {
-  OpenCommand, OpenResult, PublishCommand, PublishResult, StatsResult, WorkerCommand, WorkerReply,
+  OpenCommand, OpenResult, PublishCommand, PublishResult, RequestCommand, RequestResult, StatsResult, SubscribeCommand,
+  SubscribeResult, WorkerCommand, WorkerReply,
 } from './worker-protocol';
 
-type CommandBody = OpenCommand | PublishCommand | { kind: 'stats'; phase: number } | { kind: 'close' };
+type CommandBody = OpenCommand | PublishCommand | SubscribeCommand | RequestCommand | { kind: 'stats'; phase: number } | { kind: 'close' };
 
 class WorkerHandle {
   private nextReqId = 1;
@@ -69,6 +70,14 @@ export class WorkerPool {
 
   publish(index: number, cmd: Omit<PublishCommand, 'kind'>): Promise<PublishResult> {
     return this.workers[index].request<PublishResult>({ kind: 'publish', ...cmd }, cmd.durationMs + 30_000);
+  }
+
+  subscribe(index: number, cmd: Omit<SubscribeCommand, 'kind'>): Promise<SubscribeResult> {
+    return this.workers[index].request<SubscribeResult>({ kind: 'subscribe', ...cmd }, cmd.timeoutMs + 5_000);
+  }
+
+  request(index: number, cmd: Omit<RequestCommand, 'kind'>): Promise<RequestResult> {
+    return this.workers[index].request<RequestResult>({ kind: 'request', ...cmd }, cmd.timeoutMs + 5_000);
   }
 
   statsAll(phase: number): Promise<StatsResult[]> {

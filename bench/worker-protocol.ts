@@ -3,6 +3,7 @@
  * Every command carries a `reqId`; the worker answers each with exactly one WorkerReply.
  */
 import type { SparseHistogram } from './latency-histogram';
+import type { RoomEventCount, RoomEventKind } from './room-event-tally';
 
 export interface OpenCommand {
   kind: 'open';
@@ -11,8 +12,10 @@ export interface OpenCommand {
   /** WebSocket sub-protocol offered to a STOMP target, e.g. v12.stomp. */
   protocol: string;
   heartbeatMs: number;
-  /** One entry per connection this worker owns: the destination it subscribes to, or null (publisher only). */
-  subscriptions: Array<string | null>;
+  /** One entry per connection this worker owns: what it subscribes to (in order), or null (publisher only). */
+  subscriptions: Array<string | string[] | null>;
+  /** The CONNECT `login` of each connection (by the same index), when the bench names its users. */
+  logins?: Array<string | null>;
   /** Handshakes in flight at once, so 10,000 connects do not all land in one tick. */
   concurrency: number;
   /** Per connection, from TCP connect to the SUBSCRIBE receipt. */
@@ -28,8 +31,27 @@ export interface PublishCommand {
   rate: number;
   durationMs: number;
   bodyBytes: number;
-  /** chat-json: `{"from","text": payload}` with a receipt, as the chat's `/app/rooms/..` takes it; raw: the payload. */
-  body: 'raw' | 'chat-json';
+  /**
+   * chat-json: `{"from","text": payload}` with a receipt, as the chat's `/app/rooms/..` takes it; raw: the
+   * payload; typing: `{"typing":true}` (no payload: the room event it causes is stamped by the server).
+   */
+  body: 'raw' | 'chat-json' | 'typing';
+}
+
+/** Connection `index` subscribes to more destinations (a user joining a room), each acknowledged. */
+export interface SubscribeCommand {
+  kind: 'subscribe';
+  index: number;
+  destinations: string[];
+  timeoutMs: number;
+}
+
+/** Connection `index` SUBSCRIBEs to an application destination that answers once, and returns the answer. */
+export interface RequestCommand {
+  kind: 'request';
+  index: number;
+  destination: string;
+  timeoutMs: number;
 }
 
 export interface StatsCommand {
@@ -41,7 +63,7 @@ export interface CloseCommand {
   kind: 'close';
 }
 
-export type WorkerCommand = (OpenCommand | PublishCommand | StatsCommand | CloseCommand) & { reqId: number };
+export type WorkerCommand = (OpenCommand | PublishCommand | SubscribeCommand | RequestCommand | StatsCommand | CloseCommand) & { reqId: number };
 
 export interface OpenResult {
   opened: number;
@@ -55,6 +77,16 @@ export interface PublishResult {
   sent: number;
   /** Sends skipped because the publisher's socket had too much unsent data (the server is not reading). */
   skipped: number;
+}
+
+/** From SUBSCRIBE to its last RECEIPT (or to the reply), on the worker's clock. */
+export interface SubscribeResult {
+  elapsedMs: number;
+}
+
+export interface RequestResult {
+  body: string;
+  elapsedMs: number;
 }
 
 export interface StatsResult {
@@ -73,8 +105,12 @@ export interface StatsResult {
   errorFrames: number;
   /** Up to five distinct problems (ERROR frames, close reasons). */
   problems: string[];
+  /** Room events received since the worker started, by kind; counted apart from bench payloads. */
+  roomEvents: Partial<Record<RoomEventKind, RoomEventCount>>;
+  /** `"typing":true` events that typists received about themselves: how many of their SENDs the server let pass. */
+  ownTyping: number;
 }
 
 export type WorkerReply =
-  | { reqId: number; ok: true; result: OpenResult | PublishResult | StatsResult | null }
+  | { reqId: number; ok: true; result: OpenResult | PublishResult | SubscribeResult | RequestResult | StatsResult | null }
   | { reqId: number; ok: false; error: string };
