@@ -160,11 +160,11 @@ async function typingPhase(session: LoadSession, o: BenchOptions, where: Readonl
   const lastSendAt = wallClockMillis();
   const sent = sum(published, (r) => r?.sent ?? 0);
   const skipped = sum(published, (r) => r?.skipped ?? 0);
-  // A typist's own event arrives with everyone's copy of it: give the last ones a moment before counting.
-  await sleep(200);
   const passed = (s: StatsResult[]): number => sum(s, (x) => x.ownTyping) - sum(before, (x) => x.ownTyping);
   const typingOf = (s: StatsResult[]): number => tally(s, 'typing').received - tally(before, 'typing').received;
-  const after = await session.drain(0, typingOf, (s) => passed(s) * n);
+  // How many SENDs passed the throttle is known only once everything has arrived (a typist's own copy comes
+  // no sooner than the others'), so the wait is for every SEND's deliveries, ending early when none come.
+  const after = await session.drain(0, typingOf, () => sent * n);
   const cpuAfter = session.serverCpuSeconds();
   session.assertServerAlive();
   const typing = tally(after, 'typing');
