@@ -1,6 +1,8 @@
 import type { RoomFeature, RoomSession } from './chat-controller';
 import { el } from './message-view';
+import { PersonActions } from './person-actions';
 import { ApiError, RoomApi, type Member } from './room-api';
+import { rovingFocus } from './roving-focus';
 import type { RoomEvent } from '../../../libs/chat-client/src';
 
 /** Presence and members are asked again this often: a safety net for doors that carry no room events. */
@@ -36,7 +38,8 @@ export function peopleOf(members: readonly Member[], online: ReadonlySet<string>
 
 /**
  * The room's people: its members with their role, and who is here now (the presence snapshot, then join
- * and leave events). Joining and leaving the room; the owner, moderators and admins add and remove members.
+ * and leave events). Joining and leaving the room; the owner, moderators and admins add members, and
+ * remove, mute and ban people (PersonActions).
  */
 export class MemberList implements RoomFeature {
   private session: RoomSession | undefined;
@@ -47,6 +50,7 @@ export class MemberList implements RoomFeature {
   private generation = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
   private reload: ReturnType<typeof setTimeout> | undefined;
+  private readonly actions: PersonActions;
 
   constructor(
     private readonly base: URL,
@@ -59,10 +63,13 @@ export class MemberList implements RoomFeature {
       event.preventDefault();
       void this.addMember();
     });
-    ui.list.addEventListener('click', (event) => {
-      const button = (event.target as HTMLElement).closest<HTMLButtonElement>('button[data-remove]');
-      if (button?.dataset.remove) void this.change(() => this.api().removeMember(this.session!.room, button.dataset.remove!));
-    });
+    this.actions = new PersonActions(
+      ui.list,
+      (call) => this.change(() => call(this.api(), this.session!.room)),
+      (focus) => this.render(focus),
+    );
+    // The people's buttons are one Tab stop; arrow keys go through them.
+    rovingFocus(ui.list, 'button[data-key]', (buttons) => buttons[0]);
   }
 
   roomChanged(session: RoomSession): void {
@@ -71,6 +78,7 @@ export class MemberList implements RoomFeature {
     this.members = [];
     this.exists = false;
     this.online = new Set();
+    this.actions.reset();
     this.showError(undefined);
     this.render();
     clearInterval(this.timer);
@@ -123,16 +131,19 @@ export class MemberList implements RoomFeature {
     return this.session?.token !== undefined && (this.staff() || this.myRole === 'owner');
   }
 
-  private render(): void {
+  private render(focus?: string): void {
     const session = this.session;
     const people = peopleOf(this.members, this.online);
+    for (const user of this.actions.banned) if (!people.some((p) => p.user === user)) people.push({ user, online: false });
     const online = people.filter((p) => p.online).length;
     this.ui.count.textContent = `${online} online`;
     const manages = this.manages;
-    // Redrawn under a keyboard user's focus (someone joined): it stays on the same person's button.
-    const focused = this.ui.list.contains(document.activeElement) ? (document.activeElement as HTMLElement).dataset.remove : undefined;
+    // Redrawn under a keyboard user's focus (someone joined, a button was pressed): it stays on the same
+    // person's button, or goes to the one that took its place.
+    const active = this.ui.list.contains(document.activeElement) ? (document.activeElement as HTMLElement).dataset.key : undefined;
     this.ui.list.replaceChildren(...people.map((person) => this.item(person, person.user === session?.name, manages)));
-    if (focused !== undefined) this.ui.list.querySelector<HTMLElement>(`[data-remove="${CSS.escape(focused)}"]`)?.focus();
+    const key = focus ?? active;
+    if (key !== undefined) this.ui.list.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`)?.focus();
     const signedIn = session?.token !== undefined;
     const member = this.myRole !== undefined;
     this.ui.membership.hidden = !signedIn || !this.exists || this.myRole === 'owner';
@@ -148,14 +159,10 @@ export class MemberList implements RoomFeature {
     li.append(dot, el('span', 'person-name', person.user));
     if (me) li.append(' ', el('span', 'person-note', '(you)'));
     if (person.role === 'owner') li.append(' ', el('span', 'person-role', 'owner'));
-    li.append(' ', el('span', 'person-state', person.online ? 'online' : 'offline'));
-    if (manages && !me && person.role !== undefined) {
-      const remove = el('button', 'link-button', 'Remove');
-      remove.type = 'button';
-      remove.dataset.remove = person.user;
-      remove.setAttribute('aria-label', `Remove ${person.user} from the room`);
-      li.append(' ', remove);
-    }
+    const banned = this.actions.banned.has(person.user);
+    li.append(' ', el('span', 'person-state', banned ? 'banned' : person.online ? 'online' : 'offline'));
+    if (this.actions.isMuted(person.user)) li.append(' ', el('span', 'person-role', 'muted'));
+    if (manages) this.actions.decorate(li, { user: person.user, me, member: person.role !== undefined });
     return li;
   }
 

@@ -67,6 +67,24 @@ export class RoomApi {
     return this.json('DELETE', `${roomPath(room)}/members/${encodeURIComponent(user)}`);
   }
 
+  /** The user may not post in the room for `seconds` (moderators, admins, the room's owner). */
+  mute(room: string, user: string, seconds: number): Promise<unknown> {
+    return this.json('POST', `${roomPath(room)}/mutes`, { user, seconds });
+  }
+
+  unmute(room: string, user: string): Promise<unknown> {
+    return this.json('DELETE', `${roomPath(room)}/mutes/${encodeURIComponent(user)}`);
+  }
+
+  /** Out of the room and its members, live follows ended, no way back until unbanned. */
+  ban(room: string, user: string): Promise<unknown> {
+    return this.json('POST', `${roomPath(room)}/bans`, { user });
+  }
+
+  unban(room: string, user: string): Promise<unknown> {
+    return this.json('DELETE', `${roomPath(room)}/bans/${encodeURIComponent(user)}`);
+  }
+
   /** The users in the room now. */
   async presence(room: string): Promise<string[]> {
     const snapshot = (await this.json('GET', `${roomPath(room)}/presence`)) as { users?: unknown } | undefined;
