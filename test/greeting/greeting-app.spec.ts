@@ -33,7 +33,7 @@ async function connect(transport: 'ws' | 'websocket' | 'xhr-polling'): Promise<C
   const client = new Client({
     webSocketFactory: () => transport === 'ws'
       ? new WebSocket(`${url.replace('http', 'ws')}/gs-guide-websocket`, ['v12.stomp'])
-      : new SockJS(`${url}/gs-guide-websocket`, null, { transports: [transport] }),
+      : new SockJS(`${url}/gs-guide-websocket`, null, { transports: [transport], timeout: 10_000 }),
     reconnectDelay: 0, heartbeatIncoming: 0, heartbeatOutgoing: 0,
   });
   await new Promise<void>((resolve, reject) => {

@@ -31,7 +31,7 @@ describe('#11 /metrics by door and protocol', () => {
     stomp.send(f('SEND', { destination: '/app/rooms/metered', receipt: 'sent' }, '{"text":"over stomp"}'));
     await stomp.next((x) => x.command === 'RECEIPT' && x.headers.get('receipt-id') === 'sent');
 
-    const sockjs = new Client({ webSocketFactory: () => new SockJS(`${server.url}/chat`, null, { transports: ['xhr-polling'] }), reconnectDelay: 0, heartbeatIncoming: 0, heartbeatOutgoing: 0, connectHeaders: { login: 'bo' } });
+    const sockjs = new Client({ webSocketFactory: () => new SockJS(`${server.url}/chat`, null, { transports: ['xhr-polling'], timeout: 10_000 }), reconnectDelay: 0, heartbeatIncoming: 0, heartbeatOutgoing: 0, connectHeaders: { login: 'bo' } });
     await new Promise<void>((resolve) => { sockjs.onConnect = () => resolve(); sockjs.activate(); });
     const sockjsSent = new Promise<void>((resolve) => sockjs.watchForReceipt('s2', () => resolve()));
     sockjs.publish({ destination: '/app/rooms/metered', body: '{"text":"over sockjs"}', headers: { receipt: 's2' } });

@@ -12,7 +12,7 @@ class Client extends EventEmitter {
 
   constructor(url: string, transport: string) {
     super();
-    this.sock = new SockJS(url, null, { transports: [transport] }) as unknown as WebSocket;
+    this.sock = new SockJS(url, null, { transports: [transport], timeout: 10_000 }) as unknown as WebSocket;
     this.sock.onopen = () => this.emit('open');
     this.sock.onmessage = (e: MessageEvent) => {
       this.messages.push(String(e.data));

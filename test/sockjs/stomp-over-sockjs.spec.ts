@@ -8,6 +8,12 @@ import { startServer, type RunningServer } from '../support/server';
 
 // The classic client of the seed page (stomp.js 2.3.3); it has no typings.
 const Stomp = require('stompjs') as { over(ws: unknown): ClassicClient };
+/**
+ * sockjs-client gives a transport (its RTT from /info, ~1 ms on loopback, as 300 ms x its round trips) to
+ * open, then gives up with "Lost connection"; on a loaded CI machine the first poll can take longer.
+ */
+const SOCKJS_TIMEOUT_MS = 10_000;
+
 interface ClassicFrame {
   body: string;
   headers: Record<string, string>;
@@ -63,7 +69,7 @@ async function modern(url: string, transport: string): Promise<Participant> {
     webSocketFactory: () =>
       transport === 'plain-ws'
         ? new WebSocket(`${url.replace(/^http/, 'ws')}/chat`, ['v12.stomp', 'v11.stomp', 'v10.stomp'])
-        : new SockJS(`${url}/chat`, null, { transports: [transport] }),
+        : new SockJS(`${url}/chat`, null, { transports: [transport], timeout: SOCKJS_TIMEOUT_MS }),
     reconnectDelay: 0,
     heartbeatIncoming: 0,
     heartbeatOutgoing: 0,
@@ -91,7 +97,7 @@ async function modern(url: string, transport: string): Promise<Participant> {
 
 async function classic(url: string, transport: string): Promise<Participant> {
   const inbox = new Inbox();
-  const client = Stomp.over(new SockJS(`${url}/chat`, null, { transports: [transport] }));
+  const client = Stomp.over(new SockJS(`${url}/chat`, null, { transports: [transport], timeout: SOCKJS_TIMEOUT_MS }));
   client.debug = null;
   client.heartbeat = { outgoing: 0, incoming: 0 };
   const pending = new Map<string, () => void>();
