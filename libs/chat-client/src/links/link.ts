@@ -13,7 +13,7 @@ export interface Platform {
 }
 
 export type WebSocketLike = new (url: string, protocols?: string | string[]) => unknown;
-export type SockJsLike = new (url: string, reserved?: unknown, options?: { transports?: string | string[] }) => unknown;
+export type SockJsLike = new (url: string, reserved?: unknown, options?: { transports?: string | string[]; timeout?: number }) => unknown;
 // socket.io-client's `io`, loosely: the link uses on/emit/timeout/close only.
 export type IoLike = (uri: string, options: Record<string, unknown>) => unknown;
 

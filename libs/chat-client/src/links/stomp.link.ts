@@ -27,10 +27,14 @@ async function socketFactory(ctx: LinkContext): Promise<() => IStompSocket> {
   // SockJS is only loaded by clients that pick it.
   const SockJS = ctx.platform.SockJS ?? (await import('sockjs-client')).default;
   if (typeof window !== 'undefined') guardSockJsCallbacks();
-  const forced = ctx.kind === 'sockjs' ? undefined : { transports: [ctx.kind.slice('sockjs-'.length)] };
+  // One forced transport has nothing to fall back to: give it seconds to open, not sockjs-client's
+  // ~0.6 s derived from the /info round trip, which a busy machine or a slow network can exceed.
+  const forced = ctx.kind === 'sockjs' ? undefined : { transports: [ctx.kind.slice('sockjs-'.length)], timeout: FORCED_TRANSPORT_TIMEOUT_MS };
   const url = new URL('/chat', ctx.base).href;
   return () => new SockJS(url, undefined, forced) as IStompSocket;
 }
+
+const FORCED_TRANSPORT_TIMEOUT_MS = 5_000;
 
 /** An ERROR frame's `message` header, as a code a program can act on. */
 function stompErrorCode(message: string): string {
