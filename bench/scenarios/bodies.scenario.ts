@@ -7,9 +7,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BenchOptions, TargetName } from '../bench-options';
 import { REPO_ROOT, routeFor, serverSpec, TARGET_LABELS } from '../bench-targets';
-import { LoadSession, split } from '../load-session';
+import { LoadSession } from '../load-session';
 import type { ResultRow } from '../results-table';
-import { FANOUT_TOPIC } from './fanout.scenario';
+import { FANOUT_TOPIC, openFanout, type Plan } from './fanout.scenario';
 import { describePhase, phaseRow, type Log } from './phase-row';
 
 export const BODY_SIZES = [100, 16 * 1024] as const;
@@ -25,18 +25,13 @@ export async function runBodies(target: TargetName, o: BenchOptions, log: Log): 
     session = await LoadSession.start(serverSpec(target, total, o.heartbeatMs), REPO_ROOT, o.workers, total, o.heartbeatMs);
     await sleep(500);
     const route = routeFor(target, FANOUT_TOPIC);
-    const slices: Array<Array<string | null>> = split(Array<string>(o.subscribers).fill(route.subscribe), o.workers);
-    const publisherIndex = slices[0].length;
-    slices[0] = [...slices[0], null];
-    const opened = await session.open(slices);
-    if (opened.failed > 0) throw new Error(`${opened.failed} of ${total} connections failed: ${opened.errors.join('; ')}`);
+    const { publisherIndex } = await openFanout(session, route, o);
     let phase = 1;
     for (const bytes of BODY_SIZES) {
       const key = `bodies-${bytes}`;
       if (route.body === 'chat-json' && bytes > STORED_MAX_BODY) continue;
-      const plan = (rate: number, seconds: number) => [{
-        publishers: [[publisherIndex, route.publish]] as Array<[number, string]>,
-        rate, durationMs: seconds * 1000, bodyBytes: bytes, body: route.body,
+      const plan = (rate: number, seconds: number): Plan[] => [{
+        publishers: [[publisherIndex, route.publish]], rate, durationMs: seconds * 1000, bodyBytes: bytes, body: route.body,
       }];
       await session.measure(phase++, plan(Math.min(10, o.rate), 1), o.subscribers);
       const r = await session.measure(phase++, plan(o.rate, o.durationS), o.subscribers);

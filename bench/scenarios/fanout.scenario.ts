@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BenchOptions, TargetName } from '../bench-options';
 import { REPO_ROOT, routeFor, serverSpec, TARGET_LABELS, type Route } from '../bench-targets';
-import { LoadSession, split, type PhaseResult } from '../load-session';
+import { LoadSession, split, type OpenSummary, type PhaseResult } from '../load-session';
 import type { ResultRow } from '../results-table';
 import type { PublishCommand } from '../worker-protocol';
 import { complete, describePhase, phaseRow, type Log } from './phase-row';
@@ -15,6 +15,20 @@ export const FANOUT_TOPIC = '/topic/bench';
 /** Publish rates (msg/s) of the ramp's steps; at 1,000 subscribers, ×1,000 deliveries/s. */
 export type Plan = Omit<PublishCommand, 'kind' | 'phase'> & { body: Route['body'] };
 const RAMP_RATES = [2, 5, 10, 15, 20, 30, 40, 60, 80, 100, 130, 160, 200, 250, 320, 400, 500, 650, 800, 1000, 1300, 1600, 2000];
+
+/**
+ * Opens `o.subscribers` subscribers of `route` spread over the workers, and the publisher as one more
+ * connection of worker 0, subscribed to nothing; fails unless every connection opened.
+ */
+export async function openFanout(session: LoadSession, route: Route, o: BenchOptions): Promise<{ publisherIndex: number; opened: OpenSummary }> {
+  const slices: Array<Array<string | null>> = split(Array<string>(o.subscribers).fill(route.subscribe), o.workers);
+  const publisherIndex = slices[0].length;
+  slices[0] = [...slices[0], null];
+  const opened = await session.open(slices);
+  const total = o.subscribers + 1;
+  if (opened.failed > 0) throw new Error(`${opened.failed} of ${total} connections failed: ${opened.errors.join('; ')}`);
+  return { publisherIndex, opened };
+}
 
 export async function runFanout(target: TargetName, o: BenchOptions, log: Log): Promise<ResultRow[]> {
   const label = TARGET_LABELS[target];
@@ -28,12 +42,7 @@ export async function runFanout(target: TargetName, o: BenchOptions, log: Log): 
     await sleep(500);
     const rssBefore = session.server.rssBytes();
     const route = routeFor(target, FANOUT_TOPIC);
-    const slices: Array<Array<string | null>> = split(Array<string>(o.subscribers).fill(route.subscribe), o.workers);
-    // The publisher is one more connection of worker 0, subscribed to nothing.
-    const publisherIndex = slices[0].length;
-    slices[0] = [...slices[0], null];
-    const opened = await session.open(slices);
-    if (opened.failed > 0) throw new Error(`${opened.failed} of ${total} connections failed: ${opened.errors.join('; ')}`);
+    const { publisherIndex, opened } = await openFanout(session, route, o);
     const rssPerConnKiB = (session.server.rssBytes() - rssBefore) / total / 1024;
     log(`${label}: ${total} sessions up in ${(opened.elapsedMs / 1000).toFixed(1)} s`);
 
