@@ -8,6 +8,8 @@ const BUCKET_MS = 10_000;
 const BUCKETS = 6;
 /** Rooms tracked at once: past it the quietest are forgotten, so a flood of room names costs a bound. */
 const MAX_ROOMS = 10_000;
+/** Rooms looked at, oldest first, to find one to forget. */
+const EVICTION_SAMPLE = 64;
 
 interface Window {
   /** Counts per 10 s bucket; `at` is the bucket number of `counts[0]`'s slot. */
@@ -49,14 +51,19 @@ export class RoomRates {
     return out.sort((a, b) => b.perMinute - a.perMinute || (a.room < b.room ? -1 : 1)).slice(0, n);
   }
 
+  /**
+   * Forgets the quietest of the longest-tracked rooms: a look at a few, not at all 10,000, so that a
+   * flood of new room names costs each post a bounded amount of work.
+   */
   private forgetQuietest(bucket: number): void {
     let quietest: string | undefined;
     let least = Infinity;
+    let looked = 0;
     for (const [room, w] of this.rooms) {
       advance(w, bucket);
       const total = w.counts.reduce((a, b) => a + b, 0);
       if (total < least) [quietest, least] = [room, total];
-      if (total === 0) break;
+      if (total === 0 || ++looked >= EVICTION_SAMPLE) break;
     }
     if (quietest !== undefined) this.rooms.delete(quietest);
   }
