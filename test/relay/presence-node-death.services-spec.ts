@@ -1,7 +1,8 @@
 // #13: presence stays right when a node dies. Three nodes over the relay; a node killed with -9 says no
 // goodbye, so the survivors forget its users after three silent user-registry periods: its users leave the
 // room everywhere, announced once (by the surviving node with the lowest id), while a user who is also in
-// the room through another node stays, with no leave and no fresh join.
+// the room through another node stays, with no leave and no fresh join. A user entering through two nodes
+// at once is announced once: one node (the lowest id) tells the room of every join and leave.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { frameText as f, type RawStomp } from '../support/raw-stomp';
@@ -45,13 +46,12 @@ describe('#13 presence when a node dies', () => {
       await subscribe(who, `/topic/rooms/${room}/events`, `${id}-events`);
       await subscribe(who, `/topic/rooms/${room}`, `${id}-room`);
     }
-    // ann is in the room only through A; dan through A and B.
+    // ann is in the room only through A; dan through A and B, entering both at once: each node sees its own
+    // session before it hears of the other's, and dan must still be announced joined once.
     const ann = await stompClient(a!, { login: 'ann' });
     await subscribe(ann, `/topic/rooms/${room}`, 'a-room');
-    const danOnA = await stompClient(a!, { login: 'dan' });
-    await subscribe(danOnA, `/topic/rooms/${room}`, 'd-room-a');
-    const danOnB = await stompClient(b!, { login: 'dan' });
-    await subscribe(danOnB, `/topic/rooms/${room}`, 'd-room-b');
+    const [danOnA, danOnB] = await Promise.all([stompClient(a!, { login: 'dan' }), stompClient(b!, { login: 'dan' })]);
+    await Promise.all([subscribe(danOnA, `/topic/rooms/${room}`, 'd-room-a'), subscribe(danOnB, `/topic/rooms/${room}`, 'd-room-b')]);
     for (const node of [a!, b!, c!]) {
       await until(async () => (await presentOn(node.url, room)).join() === 'ann,bob,cat,dan', 10_000, `all four present on ${node.url}`, 100);
     }

@@ -4,7 +4,9 @@ import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { SimpleBroker } from '../broker/simple.broker';
-import { ClusterUserRegistry, UserEvents } from './cluster-user.registry';
+import type { BrokerMessage } from '../broker/broker-message';
+import type { BrokerPort } from '../broker/broker.port';
+import { ClusterUserRegistry, UserEvents, type PresenceChangeEvent } from './cluster-user.registry';
 import { UserSessionRegistry } from './user-session.registry';
 
 const started: ClusterUserRegistry[] = [];
@@ -12,10 +14,23 @@ afterEach(() => {
   for (const r of started.splice(0)) r.onModuleDestroy();
 });
 
-function node(broker: SimpleBroker, snapshotEveryMs = 10_000) {
+/** The same broker seen through a wire that takes `ms` to carry each publish, as a relay does. */
+function lagging(broker: SimpleBroker, ms: number): BrokerPort {
+  return new Proxy(broker, {
+    get(target, name, receiver) {
+      if (name === 'publish') return (message: BrokerMessage) => setTimeout(() => target.publish(message), ms);
+      return Reflect.get(target, name, receiver) as unknown;
+    },
+  });
+}
+
+function node(broker: BrokerPort, snapshotEveryMs = 10_000) {
   const local = new UserSessionRegistry();
   const events = new EventEmitter2();
   const seen: string[] = [];
+  const announced: string[] = [];
+  events.on(UserEvents.Joined, (e: PresenceChangeEvent) => e.announce && announced.push(`>${e.key}:${e.user}`));
+  events.on(UserEvents.Left, (e: PresenceChangeEvent) => e.announce && announced.push(`<${e.key}:${e.user}`));
   events.on(UserEvents.Online, (e: { user: string }) => seen.push(`+${e.user}`));
   events.on(UserEvents.Offline, (e: { user: string }) => seen.push(`-${e.user}`));
   events.on(UserEvents.Joined, (e: { key: string; user: string }) => seen.push(`>${e.key}:${e.user}`));
@@ -24,7 +39,7 @@ function node(broker: SimpleBroker, snapshotEveryMs = 10_000) {
   const registry = new ClusterUserRegistry(broker, local, events, { snapshotEveryMs });
   registry.onModuleInit();
   started.push(registry);
-  return { local, registry, seen };
+  return { local, registry, seen, announced };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -135,5 +150,36 @@ describe('#12 ClusterUserRegistry', () => {
     await sleep(250);
     assert.deepEqual(late.registry.present('room:x'), []);
     assert.deepEqual(late.seen, ['>room:x:zed', '<room:x:zed']);
+  });
+
+  it('#13 a user entering through two nodes at once is announced joined once, and leaving both at once, left once', async () => {
+    const broker = new SimpleBroker();
+    const nodes = [node(lagging(broker, 15)), node(lagging(broker, 15)), node(lagging(broker, 15))];
+    for (const n of nodes) n.registry.live();
+    await sleep(60);
+    // Each node's own connection arrives before it hears of the other's: both are "first" where they happen.
+    const leaves = [nodes[0]!.registry.enter('room:x', 'dan'), nodes[1]!.registry.enter('room:x', 'dan')];
+    await sleep(60);
+    for (const n of nodes) assert.equal(n.registry.isPresent('room:x', 'dan'), true);
+    for (const leave of leaves) leave();
+    await sleep(60);
+    for (const n of nodes) assert.equal(n.registry.isPresent('room:x', 'dan'), false);
+    assert.deepEqual(nodes.flatMap((n) => n.announced), ['>room:x:dan', '<room:x:dan'], 'one join and one leave, told by one node');
+  });
+
+  it('#13 a node that stops says goodbye: its users leave at once, and the next node announces', async () => {
+    const broker = new SimpleBroker();
+    const a = node(broker);
+    const b = node(broker);
+    a.registry.live();
+    b.registry.live();
+    const [low, high] = a.registry.node < b.registry.node ? [a, b] : [b, a];
+    low.registry.enter('room:y', 'eve');
+    assert.deepEqual(low.announced, ['>room:y:eve']);
+    low.registry.onModuleDestroy();
+    started.splice(started.indexOf(low.registry), 1);
+    assert.equal(high.registry.isPresent('room:y', 'eve'), false, 'gone without waiting three periods');
+    high.registry.enter('room:y', 'fay');
+    assert.deepEqual(high.announced, ['<room:y:eve', '>room:y:fay']);
   });
 });

@@ -35,9 +35,13 @@ export interface PresenceChangeEvent {
   /** ms since the epoch. */
   at: number;
   /**
-   * True on exactly one node: the one whose own connection made the change (or, when a dead node's users
-   * are dropped, the surviving node with the lowest id). Whoever tells clients about joins and leaves
-   * acts on this one only, so a join is announced once, not once per node.
+   * True on one node only: the one with the lowest id among the nodes it knows (alone, a node announces
+   * everything). Whoever tells clients about joins and leaves acts on this one only. One announcer sees
+   * every transition of the merged state in one order, so joins and leaves alternate: a user entering
+   * through two nodes at once is announced once, and a user leaving two nodes at once is announced once
+   * (deciding by "whose own connection made the change" announced both of the first and neither of the
+   * second). While a node starts and has not yet heard a lower one, two may announce; after an announcer
+   * is killed (no goodbye), none does until the next node takes over, one period and a second later.
    */
   announce: boolean;
 }
@@ -60,6 +64,7 @@ const SIGNED_IN = '';
 type Entries = [key: string, users: [user: string, since: number][]][];
 type Wire =
   | { node: string; kind: 'hello' }
+  | { node: string; kind: 'bye' }
   | { node: string; kind: 'snapshot'; entries: Entries }
   | { node: string; kind: 'enter'; key: string; user: string; since: number }
   | { node: string; kind: 'leave'; key: string; user: string }
@@ -121,6 +126,8 @@ export class ClusterUserRegistry implements Subscriber, OnModuleInit, OnModuleDe
   onModuleDestroy(): void {
     clearInterval(this.timer);
     this.stopLocal?.();
+    // A node stopping on purpose says so: the others drop its users (and its announcer role) now, not in three periods.
+    this.publish({ node: this.node, kind: 'bye' });
     this.broker.unsubscribe(this.sessionId, 'user-registry');
   }
 
@@ -222,6 +229,8 @@ export class ClusterUserRegistry implements Subscriber, OnModuleInit, OnModuleDe
       case 'hello':
         this.remoteOf(wire.node);
         return this.publishSnapshot();
+      case 'bye':
+        return this.forget(wire.node);
       case 'snapshot':
         if (Array.isArray(wire.entries)) this.replace(wire.node, parseEntries(wire.entries));
         return;
@@ -279,7 +288,7 @@ export class ClusterUserRegistry implements Subscriber, OnModuleInit, OnModuleDe
     entry.entries = entries;
   }
 
-  private mark(key: string, user: string, node: string, since: number, announce = node === this.node): void {
+  private mark(key: string, user: string, node: string, since: number): void {
     let users = this.merged.get(key);
     if (!users) {
       users = new Map();
@@ -294,30 +303,46 @@ export class ClusterUserRegistry implements Subscriber, OnModuleInit, OnModuleDe
     nodes.set(node, since);
     if (!first) return;
     if (key === SIGNED_IN) this.events?.emit(UserEvents.Online, { user } satisfies UserPresenceEvent);
-    else this.events?.emit(UserEvents.Joined, { key, user, at: Date.now(), announce } satisfies PresenceChangeEvent);
+    else this.events?.emit(UserEvents.Joined, { key, user, at: Date.now(), announce: this.announcer() } satisfies PresenceChangeEvent);
   }
 
-  private unmark(key: string, user: string, node: string, announce = node === this.node): void {
+  private unmark(key: string, user: string, node: string): void {
     const users = this.merged.get(key);
     const nodes = users?.get(user);
     if (!users || !nodes?.delete(node) || nodes.size > 0) return;
     users.delete(user);
     if (users.size === 0) this.merged.delete(key);
     if (key === SIGNED_IN) this.events?.emit(UserEvents.Offline, { user } satisfies UserPresenceEvent);
-    else this.events?.emit(UserEvents.Left, { key, user, at: Date.now(), announce } satisfies PresenceChangeEvent);
+    else this.events?.emit(UserEvents.Left, { key, user, at: Date.now(), announce: this.announcer() } satisfies PresenceChangeEvent);
   }
 
   private tick(): void {
     this.publishSnapshot();
     const silent = Date.now() - 3 * this.options.snapshotEveryMs;
-    const dead = [...this.remote].filter(([, entry]) => entry.seen < silent);
-    for (const [node] of dead) this.remote.delete(node);
-    // Every survivor drops the dead node's users; the lowest id among them announces it.
-    const announce = [...this.remote.keys()].every((node) => node > this.node);
-    for (const [node, entry] of dead) {
+    for (const [node, entry] of this.remote) {
+      if (entry.seen >= silent) continue;
       this.logger.warn(`node ${node} has been silent for ${3 * this.options.snapshotEveryMs} ms: its users are offline`);
-      for (const [key, users] of entry.entries) for (const user of users.keys()) this.unmark(key, user, node, announce);
+      this.forget(node);
     }
+  }
+
+  /** A node gone: every survivor drops its users; the announcer among them tells the rooms. */
+  private forget(node: string): void {
+    const entry = this.remote.get(node);
+    if (!entry) return;
+    this.remote.delete(node);
+    for (const [key, users] of entry.entries) for (const user of users.keys()) this.unmark(key, user, node);
+  }
+
+  /**
+   * True when no node heard from lately has a lower id. "Lately" is one period plus a second for a busy
+   * event loop: a live node's snapshot comes every period, so a killed announcer hands over after that,
+   * well before its users are dropped at three periods.
+   */
+  private announcer(now = Date.now()): boolean {
+    const recent = now - this.options.snapshotEveryMs - 1_000;
+    for (const [node, entry] of this.remote) if (node < this.node && entry.seen >= recent) return false;
+    return true;
   }
 
   private publishSnapshot(): void {
