@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { CLOSE_GRACE_MS, CloseCode, type Connection } from '@app/stomp-session';
+import { writeInTurn } from '../turn-writes';
 
 /**
  * A TCP (or TLS) socket as the STOMP session's Connection: STOMP frames go out as they are, with no
@@ -27,6 +28,7 @@ export class TcpConnection implements Connection {
   /** Binary or text is a WebSocket distinction: on TCP a frame is bytes either way. */
   send(data: Buffer): void {
     if (this.closing || !this.socket.writable) return;
+    writeInTurn(this.socket, data.length);
     this.socket.write(data);
   }
 
