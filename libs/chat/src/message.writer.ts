@@ -94,21 +94,27 @@ export class MessageWriter<C = undefined> {
   }
 
   private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.maxBatch);
+    let next = this.startBatch();
+    while (next) {
+      const { batch, stored } = next;
       let results: AppendResult[];
       try {
-        results = await this.repository.append(batch.map((p) => p.message));
+        results = await stored;
         if (results.length !== batch.length) throw new Error(`append returned ${results.length} results for ${batch.length} messages`);
       } catch (error) {
         this.logger.error(`storing ${batch.length} messages failed: ${error instanceof Error ? error.message : String(error)}`);
         const failure = new ChatError('store-failed');
         for (const pending of batch) pending.reject(failure);
         this.answerRefused();
+        next = this.startBatch();
         continue;
       }
       this.batches += 1;
       this.messages += batch.length;
+      // What queued during this commit goes to the database now, while this batch is published: the
+      // database's first round trip overlaps the fan-out instead of waiting behind it. Ids stay in
+      // order: that batch is published only after this one, in the next pass.
+      next = this.startBatch();
       try {
         this.onCommitted(batch.map((p, i) => ({ result: results[i], context: p.context })));
       } catch (error) {
@@ -121,6 +127,19 @@ export class MessageWriter<C = undefined> {
     this.running = false;
     this.answerRefused();
     for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  /** The next batch from the queue, handed to the repository; undefined when nothing waits. */
+  private startBatch(): { batch: Pending<C>[]; stored: Promise<AppendResult[]> } | undefined {
+    if (this.queue.length === 0) return undefined;
+    const batch = this.queue.splice(0, this.maxBatch);
+    let stored: Promise<AppendResult[]>;
+    try {
+      stored = this.repository.append(batch.map((p) => p.message));
+    } catch (error) {
+      stored = Promise.reject(error);
+    }
+    return { batch, stored };
   }
 
   private answerRefused(): void {
