@@ -1,6 +1,7 @@
 import { Brackets, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import type { AppendResult, ChatRepository, NewMessage, RoomSummary, StoredMessage } from '@app/chat';
 import { MESSAGES_CLIENT_ID_INDEX, MessageEntity, ROOM_SEQUENCES_TABLE, type DatabaseKind } from './message.entity';
+import { FRESH_BATCH_MAX, insertFreshPostgres, insertFreshSqlite } from './fresh-batch.insert';
 import { serializedWrite } from './sqlite-write-queue';
 
 /** Rows per INSERT statement: far below SQLite's 32766 and PostgreSQL's 65535 bound parameters. */
@@ -17,7 +18,9 @@ interface InsertedRow {
 /**
  * ChatRepository over TypeORM (SQLite or PostgreSQL).
  *
- * `append` writes a whole batch in one transaction: it locks the batch's rooms (their `room_sequences`
+ * `append` writes a whole batch in one transaction. A batch without retries takes the fresh path
+ * (fresh-batch.insert.ts: counters and rows in one go). Otherwise, or when a row turns out to be a retry
+ * of a stored message, the checked path: it locks the batch's rooms (their `room_sequences`
  * rows), looks up client-message-id retries, then inserts with one multi-row INSERT per 500 rows, each
  * message numbered next in its room (#12). Because the lock is held from before the ids are drawn until
  * COMMIT, two processes writing one room commit one after the other, and the room's seq and id order is
@@ -93,6 +96,12 @@ export class TypeOrmChatRepository implements ChatRepository {
       const first = firstOfKey.get(key);
       if (first === undefined) firstOfKey.set(key, i);
       else repeats.push([i, first]);
+    }
+    if (repeats.length === 0 && batch.length <= FRESH_BATCH_MAX) {
+      const sentAtColumn = this.messages.metadata.findColumnWithPropertyName('sentAt')!;
+      const persist = (date: Date) => this.dataSource.driver.preparePersistentValue(date, sentAtColumn);
+      const fresh = this.kind === 'postgres' ? await insertFreshPostgres(this.dataSource, batch, persist) : await insertFreshSqlite(this.dataSource, batch, persist);
+      if (fresh) return fresh;
     }
     const repeated = new Set(repeats.map(([i]) => i));
 
