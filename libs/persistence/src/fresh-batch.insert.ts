@@ -91,8 +91,8 @@ interface RawSqlite {
 }
 
 /**
- * SQLite: BEGIN IMMEDIATE, the counters and the INSERT are queued together (serialized, so in that
- * order) and run back to back on sqlite3's thread; only COMMIT or ROLLBACK waits for their answer.
+ * SQLite: BEGIN, the counters and the INSERT are queued together (serialized, so in that order) and
+ * run back to back on sqlite3's thread; only COMMIT or ROLLBACK waits for their answer.
  * The caller holds the DataSource's write turn (serializedWrite), so no TypeORM transaction is open.
  */
 export function insertFreshSqlite(dataSource: DataSource, batch: readonly NewMessage[], persistSentAt: (date: Date) => unknown): Promise<AppendResult[] | undefined> {
@@ -115,24 +115,27 @@ export function insertFreshSqlite(dataSource: DataSource, batch: readonly NewMes
     log(sql, params);
     return step<void>((done) => db.run(sql, params, done));
   };
+  let begun!: Promise<void>;
+  let moved!: Promise<void>;
+  let inserted!: Promise<Array<{ id: number; room: string; seq: number }>>;
+  // A deferred BEGIN takes no lock, so nothing but an open transaction could refuse it, and the write
+  // turn (serializedWrite) rules that out: the statements behind it never run in autocommit. The
+  // counters statement then waits for the write lock (busy timeout) like any writer.
+  db.serialize(() => {
+    begun = run('BEGIN');
+    moved = run(counters, counterParams);
+    log(insert, rowParams);
+    inserted = step((done) => db.all(insert, rowParams, done as (e: Error | null, rows: unknown[]) => void));
+  });
   return (async () => {
-    // Awaited on its own: were BEGIN refused (another process holding the lock past the busy timeout),
-    // statements queued behind it would run in autocommit and could move a counter without its rows.
-    await run('BEGIN IMMEDIATE');
-    let moved!: Promise<void>;
-    let inserted!: Promise<Array<{ id: number; room: string; seq: number }>>;
-    db.serialize(() => {
-      moved = run(counters, counterParams);
-      log(insert, rowParams);
-      inserted = step((done) => db.all(insert, rowParams, done as (e: Error | null, rows: unknown[]) => void));
-    });
     let outcome: AppendResult[] | undefined;
     try {
+      await begun;
       await moved;
       outcome = results(p, await inserted);
     } catch (error) {
-      await Promise.allSettled([moved, inserted]);
-      await run('ROLLBACK');
+      const [began] = await Promise.allSettled([begun, moved, inserted]);
+      if (began.status === 'fulfilled') await run('ROLLBACK');
       throw error;
     }
     await run(outcome ? 'COMMIT' : 'ROLLBACK');
