@@ -7,4 +7,5 @@ export { ConnectionLimiter, addressKey } from './connection-limiter';
 export { AddressRateLimiter } from './address-rate-limiter';
 export { OPEN_CLIENT_POLICY, type ClientPolicy } from './client-policy';
 export { StompTcpTransport, TcpConnection, type StompTcpTransportOptions, type StompTlsCredentials } from './tcp';
+export { batchTurns } from './turn-writes';
 export { RoutedWsAdapter, type GatewayHandshake, type RoutedWsServer } from './routed-ws.adapter';

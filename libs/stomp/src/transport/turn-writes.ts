@@ -21,7 +21,7 @@ let flushing = false;
  */
 const HOLD_BYTES = 16 * 1024;
 
-/** Call before each write of `bytes` to `stream`. */
+/** Call before each write of `bytes` to `stream` (batchTurns does it for every write of a socket). */
 export function writeInTurn(stream: Writable, bytes: number): void {
   if (stream.writableLength + bytes > HOLD_BYTES) {
     if (corked.delete(stream)) stream.uncork();
@@ -42,4 +42,40 @@ function flush(): void {
   const streams = [...corked];
   corked.clear();
   for (const stream of streams) stream.uncork();
+}
+
+const batched = new WeakSet<Writable>();
+
+/**
+ * Every write to `socket`, whoever makes it, goes through writeInTurn: the one place where the rule is
+ * applied, by the owner of the socket before it hands it to a door. That is how the doors whose library
+ * writes to the socket itself get it without a copy of their own: `ws` under STOMP and /ws/chat,
+ * faye-websocket under SockJS's websocket transports, engine.io's `ws` under Socket.IO. All of them write
+ * through the socket's public write(), so the socket's own method is wrapped, and nothing of theirs.
+ *
+ * A socket destroyed while it holds a turn's bytes hands them to the kernel first, as they would have
+ * been unheld (a 101 answer followed by terminate(), an ERROR frame followed by a cut).
+ *
+ * HTTP responses (SSE, SockJS's streaming and polling transports, Engine.IO polling) need none of this:
+ * Node's http corks a response's socket on its first write of a turn and uncorks it on the next tick.
+ */
+export function batchTurns<S extends Writable>(socket: S): S {
+  if (batched.has(socket)) return socket;
+  batched.add(socket);
+  const write = socket.write;
+  const destroy = socket.destroy;
+  socket.write = function (this: S, chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
+    writeInTurn(this, sizeOf(chunk, encoding));
+    return (write as (...args: unknown[]) => boolean).call(this, chunk, encoding, callback);
+  } as S['write'];
+  socket.destroy = function (this: S, error?: Error): S {
+    if (corked.delete(this)) this.uncork();
+    return destroy.call(this, error) as S;
+  };
+  return socket;
+}
+
+function sizeOf(chunk: unknown, encoding: unknown): number {
+  if (typeof chunk === 'string') return Buffer.byteLength(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+  return (chunk as { byteLength?: number }).byteLength ?? 0;
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Logger } from '@nestjs/common';
+import { batchTurns } from './turn-writes';
 
 const logger = new Logger('Upgrade');
 
@@ -12,6 +13,8 @@ export type UpgradeMatcher = (req: IncomingMessage, socket: Duplex, head: Buffer
  * The one owner of the HTTP server's 'upgrade' event. STOMP over ws (/chat), SockJS's websocket
  * transports (/chat/...) and the plain chat socket (/ws/chat) register here, so adding an endpoint
  * never means fighting another library over the event. Unknown paths get a 404 and a closed socket.
+ * Being the one place every upgraded socket passes, it is where their writes are batched per turn
+ * (batchTurns), for every door alike.
  */
 export class UpgradeRouter {
   private readonly exact = new Map<string, UpgradeHandler>();
@@ -36,6 +39,7 @@ export class UpgradeRouter {
   dispatch(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     // A socket error before a handler takes over must not become an uncaught exception.
     socket.on('error', () => socket.destroy());
+    batchTurns(socket);
     try {
       const path = pathOf(req.url);
       const handler = this.exact.get(path);

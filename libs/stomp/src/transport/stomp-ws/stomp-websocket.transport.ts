@@ -48,7 +48,7 @@ export class StompWebSocketTransport {
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     if (!requestOriginAllowed(req, this.options.allowedOrigins)) return reject(socket, 403, 'Forbidden');
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req, socket));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req));
   }
 
   /** Who a handshake comes from (the application's ClientPolicy: behind a trusted proxy, the forwarded client). */
@@ -66,9 +66,9 @@ export class StompWebSocketTransport {
     this.wss.close();
   }
 
-  private accept(ws: WebSocket, req: IncomingMessage, socket: Duplex): void {
+  private accept(ws: WebSocket, req: IncomingMessage): void {
     const remote = this.addressOf(req);
-    const session = this.options.endpoint.open(new WsConnection(ws, 'websocket', remote, socket));
+    const session = this.options.endpoint.open(new WsConnection(ws, 'websocket', remote));
     this.options.onOpen?.();
     ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
       session.receive(Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data));

@@ -1,20 +1,19 @@
-import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { CLOSE_GRACE_MS, type Connection } from '@app/stomp-session';
-import { writeInTurn } from '../turn-writes';
 
 // Shared option objects: no allocation per frame on the fan-out path.
 const BINARY = { binary: true } as const;
 const TEXT = { binary: false } as const;
 
-/** A `ws` socket as the STOMP session's Connection. */
+/**
+ * A `ws` socket as the STOMP session's Connection. Its writes are batched per turn under `ws`, on the
+ * socket (the upgrade router's batchTurns); `bufferedAmount` counts what a turn holds.
+ */
 export class WsConnection implements Connection {
   constructor(
     private readonly ws: WebSocket,
     readonly transport: string,
     readonly remoteAddress: string,
-    /** The upgraded socket under `ws`, when known: a turn's frames are written to it in one go. */
-    private readonly socket?: Duplex,
   ) {}
 
   get protocol(): string | undefined {
@@ -27,8 +26,6 @@ export class WsConnection implements Connection {
 
   send(data: Buffer, binary: boolean): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
-    // ws writes synchronously (no permessage-deflate here), so its frames and ours keep their order.
-    if (this.socket) writeInTurn(this.socket, data.length);
     this.ws.send(data, binary ? BINARY : TEXT);
   }
 

@@ -4,6 +4,7 @@ import { encodeFrame } from '@app/stomp-codec';
 import type { SessionHandle, StompEndpoint } from '@app/stomp-session';
 import type { ConnectionLimiter } from '../connection-limiter';
 import { TcpConnection } from './tcp-connection';
+import { batchTurns } from '../turn-writes';
 
 /** A certificate chain and its private key (PEM), as `tls.createServer` takes them. */
 export interface StompTlsCredentials {
@@ -124,6 +125,7 @@ export class StompTcpTransport {
   private accept(socket: Socket, transport: string): void {
     if (socket.destroyed) return;
     socket.setNoDelay(true);
+    batchTurns(socket);
     this.sockets.add(socket);
     socket.on('error', () => socket.destroy());
     let session: SessionHandle;

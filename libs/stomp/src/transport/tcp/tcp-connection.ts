@@ -1,6 +1,5 @@
 import type { Socket } from 'node:net';
 import { CLOSE_GRACE_MS, CloseCode, type Connection } from '@app/stomp-session';
-import { writeInTurn } from '../turn-writes';
 
 /**
  * A TCP (or TLS) socket as the STOMP session's Connection: STOMP frames go out as they are, with no
@@ -8,7 +7,8 @@ import { writeInTurn } from '../turn-writes';
  *
  * Backpressure is the session's rule, as on every door: `bufferedBytes` is what the socket has accepted
  * and the kernel has not, so the session drops a client past SEND_BUFFER_BYTES, or blocked longer than
- * SEND_TIME_LIMIT_MS, exactly as it drops a slow WebSocket client.
+ * SEND_TIME_LIMIT_MS, exactly as it drops a slow WebSocket client. The transport batches the socket's
+ * writes per turn (batchTurns) before this sees it; bytes held for the turn count as buffered.
  */
 export class TcpConnection implements Connection {
   /** TCP has no sub-protocol: the CONNECT frame alone names the version. */
@@ -28,7 +28,6 @@ export class TcpConnection implements Connection {
   /** Binary or text is a WebSocket distinction: on TCP a frame is bytes either way. */
   send(data: Buffer): void {
     if (this.closing || !this.socket.writable) return;
-    writeInTurn(this.socket, data.length);
     this.socket.write(data);
   }
 
