@@ -46,6 +46,11 @@ export interface ChatRepository {
    * seq and id both grow in commit order, across every process writing to the store.
    */
   append(batch: readonly NewMessage[]): Promise<AppendResult[]>;
+  /**
+   * How many appends the store commits in parallel to good effect (pooled connections); absent = one at
+   * a time. The chat's writer keeps that many batches on their way.
+   */
+  readonly parallelAppends?: number;
   /** The latest `limit` messages of a room, oldest first. */
   latest(room: string, limit: number): Promise<StoredMessage[]>;
   /** The oldest `limit` messages with id > afterId, oldest first. */

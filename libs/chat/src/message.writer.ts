@@ -10,6 +10,12 @@ export interface MessageWriterOptions {
    * (once that batch is done).
    */
   maxQueue?: number;
+  /**
+   * Batches handed to the repository at once (default: the repository's parallelAppends, else 1). Above 1 for a database that commits
+   * transactions in parallel on pooled connections (PostgreSQL): while one batch commits, the next ones
+   * are already on their way. They are still published in the order they were started.
+   */
+  concurrency?: number;
 }
 
 export interface CommittedWrite<C> {
@@ -38,15 +44,21 @@ interface Pending<C> {
  * that queued meanwhile (up to maxBatch) goes in the next transaction. Under load a commit's cost is
  * shared by hundreds of messages; when idle a message waits only for the current I/O turn.
  *
- * Batches commit one at a time, so ids grow in queue order and `onCommitted` (which publishes) sees
- * them in id order. A write's promise settles after `onCommitted` has run for its batch.
+ * Batches are published in the order they were started. With one batch at a time (the default) ids
+ * grow in queue order and `onCommitted` (which publishes) sees them in id order; with several, ids
+ * follow queue order within each room (the repository's room lock), which is the order a room's feed
+ * keeps. A write's promise settles after `onCommitted` has run for its batch.
  */
 export class MessageWriter<C = undefined> {
   private readonly logger = new Logger('MessageWriter');
   private readonly maxBatch: number;
   private readonly maxQueue: number;
+  private readonly concurrency: number;
   private queue: Pending<C>[] = [];
+  /** Batches handed to the repository, oldest first: published in this order. */
+  private readonly started: Array<{ batch: Pending<C>[]; stored: Promise<AppendResult[]> }> = [];
   private running = false;
+  private refillPending = false;
   private closed = false;
   private idleWaiters: Array<() => void> = [];
   /** Writes refused with store-busy, answered when the batch being committed is done. */
@@ -61,6 +73,7 @@ export class MessageWriter<C = undefined> {
   ) {
     this.maxBatch = Math.max(1, options.maxBatch ?? 500);
     this.maxQueue = Math.max(1, options.maxQueue ?? 20_000);
+    this.concurrency = Math.max(1, Math.floor(options.concurrency ?? repository.parallelAppends ?? 1));
   }
 
   /** Resolves once the message's batch is committed (durable) and published. */
@@ -78,6 +91,13 @@ export class MessageWriter<C = undefined> {
         this.running = true;
         // Let the writes of this I/O turn join the first batch.
         setImmediate(() => void this.drain());
+      } else if (this.started.length < this.concurrency && !this.refillPending) {
+        // A free slot while others are out: this turn's writes go as one more batch.
+        this.refillPending = true;
+        setImmediate(() => {
+          this.refillPending = false;
+          if (this.running) this.refill();
+        });
       }
     });
   }
@@ -94,9 +114,10 @@ export class MessageWriter<C = undefined> {
   }
 
   private async drain(): Promise<void> {
-    let next = this.startBatch();
-    while (next) {
-      const { batch, stored } = next;
+    const started = this.started;
+    this.refill();
+    while (started.length > 0) {
+      const { batch, stored } = started[0];
       let results: AppendResult[];
       try {
         results = await stored;
@@ -105,16 +126,18 @@ export class MessageWriter<C = undefined> {
         this.logger.error(`storing ${batch.length} messages failed: ${error instanceof Error ? error.message : String(error)}`);
         const failure = new ChatError('store-failed');
         for (const pending of batch) pending.reject(failure);
+        started.shift();
         this.answerRefused();
-        next = this.startBatch();
+        this.refill();
         continue;
       }
+      started.shift();
       this.batches += 1;
       this.messages += batch.length;
       // What queued during this commit goes to the database now, while this batch is published: the
       // database's first round trip overlaps the fan-out instead of waiting behind it. Ids stay in
-      // order: that batch is published only after this one, in the next pass.
-      next = this.startBatch();
+      // order: that batch is published only after this one, in a later pass.
+      this.refill();
       try {
         this.onCommitted(batch.map((p, i) => ({ result: results[i], context: p.context })));
       } catch (error) {
@@ -123,10 +146,21 @@ export class MessageWriter<C = undefined> {
       }
       batch.forEach((p, i) => p.resolve(results[i]));
       this.answerRefused();
+      // Anything written while publishing goes too, rather than waiting for a write that may not come.
+      this.refill();
     }
     this.running = false;
     this.answerRefused();
     for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  /** Hands queued writes to the repository while a slot is free. */
+  private refill(): void {
+    while (this.started.length < this.concurrency) {
+      const next = this.startBatch();
+      if (!next) return;
+      this.started.push(next);
+    }
   }
 
   /** The next batch from the queue, handed to the repository; undefined when nothing waits. */
@@ -139,6 +173,9 @@ export class MessageWriter<C = undefined> {
     } catch (error) {
       stored = Promise.reject(error);
     }
+    // Marked handled now: with several batches out, a later one can fail while an earlier one is
+    // awaited, and an unhandled rejection would end the process. drain() still sees the failure.
+    stored.catch(() => undefined);
     return { batch, stored };
   }
 

@@ -29,9 +29,16 @@ interface InsertedRow {
 export class TypeOrmChatRepository implements ChatRepository {
   private readonly kind: DatabaseKind;
   private readonly messages: Repository<MessageEntity>;
+  /**
+   * PostgreSQL commits batches side by side on pooled connections (a few, leaving the pool to readers;
+   * batches sharing a room wait for its lock). SQLite has one writer.
+   */
+  readonly parallelAppends: number;
   constructor(readonly dataSource: DataSource) {
     this.kind = dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
     this.messages = dataSource.getRepository(MessageEntity);
+    const pool = (dataSource.options as { poolSize?: number }).poolSize ?? 10;
+    this.parallelAppends = this.kind === 'postgres' ? Math.max(1, Math.min(4, Math.floor(pool / 2))) : 1;
   }
 
   append(batch: readonly NewMessage[]): Promise<AppendResult[]> {
