@@ -21,7 +21,8 @@ export interface InboundFlow {
  */
 export class InboundWindow<T> {
   private owed = 0;
-  private readonly held: T[] = [];
+  /** Input waiting while paused; made when first needed (most sessions never pause). */
+  private held?: T[];
   private paused = false;
   private draining = false;
   private closed = false;
@@ -45,8 +46,8 @@ export class InboundWindow<T> {
   /** Input from the client: handed on now, or held until enough answers have come. */
   offer(input: T): void {
     if (this.closed) return;
-    if (this.flow && (this.held.length > 0 || this.owed >= this.limit)) {
-      this.held.push(input);
+    if (this.flow && (this.held !== undefined || this.owed >= this.limit)) {
+      (this.held ??= []).push(input);
       this.pause();
       return;
     }
@@ -68,7 +69,7 @@ export class InboundWindow<T> {
   /** The connection is gone: drop what is held and never pause again (a closing socket must be read). */
   close(): void {
     this.closed = true;
-    this.held.length = 0;
+    this.held = undefined;
     this.resumeFlow();
   }
 
@@ -78,11 +79,14 @@ export class InboundWindow<T> {
     if (this.paused && this.owed > this.limit / 2) return;
     this.draining = true;
     try {
-      while (this.held.length > 0 && this.owed < this.limit && !this.closed) this.take(this.held.shift()!);
+      while (this.held !== undefined && this.held.length > 0 && this.owed < this.limit && !this.closed) this.take(this.held.shift()!);
     } finally {
       this.draining = false;
     }
-    if (this.held.length === 0) this.resumeFlow();
+    if (this.held === undefined || this.held.length === 0) {
+      this.held = undefined;
+      this.resumeFlow();
+    }
   }
 
   private pause(): void {

@@ -2,6 +2,8 @@ import type { Principal } from './authenticator.port';
 
 /** The longest delay setTimeout honours; a longer one fires at once (Node clamps it to 1 ms). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** What a principal without an expiry gets: nothing to cancel, and no function made per session. */
+const NEVER = (): void => undefined;
 
 /**
  * Calls `expired` once when the principal's token expires; returns the function that cancels it. One timer
@@ -9,7 +11,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  */
 export function onPrincipalExpiry(principal: Principal | undefined, expired: () => void): () => void {
   const expiresAt = principal?.expiresAt;
-  if (expiresAt === undefined || !Number.isFinite(expiresAt)) return () => undefined;
+  if (expiresAt === undefined || !Number.isFinite(expiresAt)) return NEVER;
   let timer: NodeJS.Timeout;
   const schedule = (): void => {
     timer = setTimeout(fire, Math.min(Math.max(expiresAt - Date.now(), 0), MAX_TIMER_MS));

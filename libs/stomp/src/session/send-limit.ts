@@ -34,6 +34,11 @@ export class SendLimit {
     return this.dropped;
   }
 
+  /** Nothing is waiting and no clock runs: the same as a fresh one, so its owner may let it go. */
+  get isIdle(): boolean {
+    return !this.dropped && this.blockedSince === 0;
+  }
+
   /** After a write of `bytes`: judge the queue as it is now. */
   written(bytes = 0): void {
     if (this.dropped) return;

@@ -21,8 +21,8 @@ import { StompEvents, type SessionEventSink } from './session-events';
 import type { SessionLog } from './session-log';
 import { HeartbeatMonitor } from './heartbeat-monitor';
 import { TokenBucket } from './token-bucket';
-import { SendLimit } from './send-limit';
-import { InboundWindow } from './inbound-window';
+import { SendLimit, type SendLimits } from './send-limit';
+import { InboundWindow, type InboundFlow } from './inbound-window';
 import { TransactionBuffer } from './transaction-buffer';
 import { isEncodable, messageHeaders } from './message-headers';
 import type { StompChannelInterceptor } from './channel-interceptor.port';
@@ -78,21 +78,26 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
   principal?: Principal;
   version: StompVersion = '1.2';
 
+  // What a session holds while idle is its cost 10,000 times over (bench `idle`): anything only some
+  // sessions or moments need (transactions, a rate bucket, a blocked queue's clock, frames waiting for
+  // authentication) is made when first needed and dropped when done.
   private state: State = 'awaiting-connect';
   private readonly decoder: StompDecoder;
   private readonly subscriptions = new Map<string, SubscriptionRecord>();
-  private readonly transactions: TransactionBuffer;
+  private transactions?: TransactionBuffer;
   private readonly heartbeat: HeartbeatMonitor;
-  private readonly bucket: TokenBucket;
-  private readonly connectTimer: NodeJS.Timeout;
-  private pending: StompFrame[] = [];
+  private bucket?: TokenBucket;
+  private connectTimer?: NodeJS.Timeout;
+  /** Frames that arrived while CONNECT was being authenticated. */
+  private pending?: StompFrame[];
   /** Subscriptions of this session not yet live at the broker (their SUBSCRIBE RECEIPTs wait for them). */
-  private readonly goingLive = new Set<Promise<unknown>>();
-  private cancelExpiry: () => void = () => undefined;
+  private goingLive?: Set<Promise<unknown>>;
+  private cancelExpiry: () => void = NOTHING;
   private readonly meter: SessionMeter;
   private connectFrame?: StompFrame;
   private readonly hasOutbound: boolean;
-  private readonly sendLimit: SendLimit;
+  /** Made when a write first finds bytes waiting: a client that keeps up never needs one. */
+  private sendLimit?: SendLimit;
   private readonly inbound: InboundWindow<Buffer | string>;
 
   constructor(
@@ -103,37 +108,47 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     this.meter = deps.metrics.open(doorOf(connection.transport), 'stomp');
     this.hasOutbound = deps.interceptors.some((i) => i.preDeliver);
     this.decoder = new StompDecoder(options.limits, { commands: 'client' });
-    this.heartbeat = new HeartbeatMonitor(
-      () => this.writeRaw(HEARTBEAT, false),
-      () => {
-        // While the session is not reading, the client's beats wait in the socket: its silence is ours.
-        if (this.inbound.isPaused) return;
-        this.fail('heart-beat timeout', 'No data from the client within the negotiated heart-beat interval.', undefined, 'heartbeat-timeout');
-      },
-    );
-    const { pause, resume } = connection;
+    this.heartbeat = new HeartbeatMonitor(this);
+    // A connection that can pause is its own InboundFlow (no wrapper object per session).
     this.inbound = new InboundWindow(
       MAX_UNANSWERED_FRAMES,
       (data) => this.decode(data),
-      pause && resume ? { pause: () => pause.call(connection), resume: () => resume.call(connection) } : undefined,
+      connection.pause && connection.resume ? (connection as InboundFlow) : undefined,
     );
-    this.bucket = new TokenBucket(options.rateLimitPerSec, options.rateLimitBurst);
-    this.sendLimit = new SendLimit(
-      { bufferBytes: options.sendBufferBytes, timeLimitMs: options.sendTimeLimitMs },
-      () => connection.bufferedBytes,
-      () => {
-        this.meter.slowConsumer();
-        this.close(CloseCode.SlowConsumer, 'slow consumer', 'slow-consumer');
-      },
-    );
-    this.transactions = new TransactionBuffer({
-      maxTransactions: options.maxTransactions, maxFrames: options.maxTransactionFrames, maxBytes: options.maxTransactionBytes,
-    });
     this.connectTimer = setTimeout(
       () => this.fail('CONNECT timeout', `No CONNECT frame within ${options.connectTimeoutMs} ms.`, undefined, 'connect-timeout'),
       options.connectTimeoutMs,
     );
     this.connectTimer.unref();
+  }
+
+  /** @internal HeartbeatHost: the send side has been quiet for a whole look. */
+  heartbeatDue(): void {
+    this.writeRaw(HEARTBEAT, false);
+  }
+
+  /** @internal HeartbeatHost: nothing from the client for two whole intervals. */
+  heartbeatSilent(): void {
+    // While the session is not reading, the client's beats wait in the socket: its silence is ours.
+    if (this.inbound.isPaused) return;
+    this.fail('heart-beat timeout', 'No data from the client within the negotiated heart-beat interval.', undefined, 'heartbeat-timeout');
+  }
+
+  private get sendLimits(): SendLimits {
+    let limits = SEND_LIMITS.get(this.options);
+    if (!limits) {
+      limits = { bufferBytes: this.options.sendBufferBytes, timeLimitMs: this.options.sendTimeLimitMs };
+      SEND_LIMITS.set(this.options, limits);
+    }
+    return limits;
+  }
+
+  private get transactionBuffer(): TransactionBuffer {
+    return (this.transactions ??= new TransactionBuffer({
+      maxTransactions: this.options.maxTransactions,
+      maxFrames: this.options.maxTransactionFrames,
+      maxBytes: this.options.maxTransactionBytes,
+    }));
   }
 
   private get receiveHeartbeatMs(): number {
@@ -184,7 +199,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     this.meter.frameIn();
     if (this.deps.log.frames) this.deps.log.frameIn(this, frame.command, frame.headers, frame.body);
     if (this.state === 'authenticating') {
-      if (this.pending.push(frame) > MAX_PENDING_FRAMES) this.fail('too many frames before CONNECTED');
+      if ((this.pending ??= []).push(frame) > MAX_PENDING_FRAMES) this.fail('too many frames before CONNECTED');
     } else {
       this.dispatch(frame);
     }
@@ -255,6 +270,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
   private onConnect(frame: StompFrame): void {
     if (this.state !== 'awaiting-connect') return this.fail('already connected', 'A session takes one CONNECT frame.', frame);
     clearTimeout(this.connectTimer);
+    this.connectTimer = undefined;
     const version = negotiateVersion(frame.headers.get('accept-version'));
     if (!version) {
       return this.fail('unsupported protocol version', `Supported protocol versions are ${SUPPORTED.replace(/,/g, ' ')}.`, frame, 'error', [['version', SUPPORTED]]);
@@ -283,7 +299,9 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     if (this.state !== 'authenticating') return;
     this.principal = principal;
     // Interceptors see CONNECT with its principal known (Spring's preSend on CONNECT, after authentication).
-    if (this.deps.interceptors.length > 0 && !this.intercept(this.connectFrame!)) return;
+    const connectFrame = this.connectFrame!;
+    this.connectFrame = undefined;
+    if (this.deps.interceptors.length > 0 && !this.intercept(connectFrame)) return;
     this.state = 'connected';
     const headers: [string, string][] = [
       ['version', this.version],
@@ -303,8 +321,8 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     });
     this.deps.log.connected(this, this.version);
     const pending = this.pending;
-    this.pending = [];
-    for (const frame of pending) {
+    this.pending = undefined;
+    for (const frame of pending ?? []) {
       if (this.state !== 'connected') return;
       this.dispatch(frame);
     }
@@ -315,9 +333,11 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     if (!destination) return this.fail('missing destination header', 'SEND requires a destination header.', frame);
     const receiptId = frame.headers.get('receipt');
     const tx = committing ? undefined : frame.headers.get('transaction');
-    if (tx !== undefined && !this.transactions.has(tx)) return this.fail('unknown transaction', `Transaction ${tx} was not begun.`, frame);
+    if (tx !== undefined && !this.transactions?.has(tx)) return this.fail('unknown transaction', `Transaction ${tx} was not begun.`, frame);
     // A SEND pays its token when it arrives, enlisted or not; a COMMIT replays what was paid for (#10).
-    if (!committing && !this.bucket.take()) {
+    // A bucket made now is full, as one made at CONNECT would have refilled to by now.
+    if (!committing && this.options.rateLimitPerSec > 0
+      && !(this.bucket ??= new TokenBucket(this.options.rateLimitPerSec, this.options.rateLimitBurst)).take()) {
       this.meter.rateLimited();
       return this.reportError({ error: 'rate-limited', message: 'You are sending messages too fast; slow down.' }, receiptId);
     }
@@ -421,7 +441,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
   private onBegin(frame: StompFrame): void {
     const tx = frame.headers.get('transaction');
     if (!tx) return this.fail('missing transaction header', 'BEGIN requires a transaction header.', frame);
-    const refusal = this.transactions.begin(tx);
+    const refusal = this.transactionBuffer.begin(tx);
     if (refusal) return this.fail(refusal.message, refusal.detail, frame);
     this.receipt(frame);
   }
@@ -448,7 +468,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
 
   /** Holds a SEND/ACK/NACK until its transaction ends; past a limit the session ends instead. */
   private enlist(tx: string, frame: StompFrame): void {
-    const refusal = this.transactions.enlist(tx, frame);
+    const refusal = this.transactionBuffer.enlist(tx, frame);
     if (refusal) return this.fail(refusal.message, refusal.detail, frame);
     this.receipt(frame);
   }
@@ -456,7 +476,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
   private takeTransaction(frame: StompFrame): StompFrame[] | undefined {
     const tx = frame.headers.get('transaction');
     if (!tx) return void this.fail('missing transaction header', `${frame.command} requires a transaction header.`, frame);
-    const frames = this.transactions.take(tx);
+    const frames = this.transactions?.take(tx);
     if (!frames) return void this.fail('unknown transaction', `Transaction ${tx} was not begun.`, frame);
     return frames;
   }
@@ -506,12 +526,16 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
   private receiptWhenLive(frame: StompFrame, ready: Promise<void> | undefined): void {
     if (ready) {
       const settled = ready.catch(() => undefined);
-      this.goingLive.add(settled);
-      void settled.then(() => this.goingLive.delete(settled));
+      const goingLive = (this.goingLive ??= new Set());
+      goingLive.add(settled);
+      void settled.then(() => {
+        goingLive.delete(settled);
+        if (goingLive.size === 0 && this.goingLive === goingLive) this.goingLive = undefined;
+      });
     }
     if (!frame.headers.has('receipt')) return;
-    if (this.goingLive.size === 0) return this.receipt(frame);
-    this.settle(() => Promise.all([...this.goingLive]), () => this.receipt(frame), () => undefined);
+    if (!this.goingLive) return this.receipt(frame);
+    this.settle(() => Promise.all([...this.goingLive!]), () => this.receipt(frame), () => undefined);
   }
 
   private receipt(frame: StompFrame): void {
@@ -564,12 +588,31 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
   }
 
   private writeRaw(bytes: Buffer, binary: boolean): void {
-    if (this.state === 'closed' || this.sendLimit.isDropped) return;
+    if (this.state === 'closed' || this.sendLimit?.isDropped) return;
     this.connection.send(bytes, binary);
     if (this.deps.log.frames) this.deps.log.frameOut(this, bytes);
     this.heartbeat.sent();
     this.meter.frameOut();
-    this.sendLimit.written(bytes.length);
+    if (this.sendLimit) {
+      this.sendLimit.written(bytes.length);
+      // Caught up: the next wait starts a fresh clock, as it would have on the same object.
+      if (this.sendLimit?.isIdle) this.sendLimit = undefined;
+    } else if (this.connection.bufferedBytes > 0) {
+      // Most bytes seen waiting here are only held for the end of this turn (turn-writes); whether the
+      // client is not taking them is known once they have been handed to the kernel.
+      judgeAfterTurn(this);
+    }
+  }
+
+  /** @internal after the turn in which a write left bytes waiting: start the slow-consumer clock if some still are. */
+  judgeUnsent(): void {
+    if (this.state === 'closed' || this.sendLimit || this.connection.bufferedBytes === 0) return;
+    // Its byte count starts here; it only ever compares counts it has taken itself.
+    this.sendLimit = new SendLimit(this.sendLimits, () => this.connection.bufferedBytes, () => {
+      this.meter.slowConsumer();
+      this.close(CloseCode.SlowConsumer, 'slow consumer', 'slow-consumer');
+    });
+    this.sendLimit.written(0);
   }
 
   // ---- endings ----------------------------------------------------------------------------------
@@ -614,9 +657,10 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     const wasConnected = this.state === 'connected' || this.state === 'authenticating';
     this.state = 'closed';
     clearTimeout(this.connectTimer);
+    this.connectTimer = undefined;
     this.cancelExpiry();
     this.heartbeat.stop();
-    this.sendLimit.stop();
+    this.sendLimit?.stop();
     this.inbound.close();
     for (const record of this.subscriptions.values()) {
       record.stop?.();
@@ -624,8 +668,8 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
     }
     this.subscriptions.clear();
     this.meter.closed();
-    this.transactions.clear();
-    this.pending = [];
+    this.transactions?.clear();
+    this.pending = undefined;
     this.deps.broker.unsubscribeAll(this.sessionId);
     if (wasConnected) {
       this.deps.users.disconnected(this.sessionId, this.principal?.name);
@@ -647,6 +691,28 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
 }
 
 const HEARTBEAT = Buffer.from('\n');
+const NOTHING = (): void => undefined;
+/** Sessions whose writes left bytes waiting this turn, judged together once the turn's writes are out. */
+const unsentAfterTurn = new Set<StompSession>();
+let judging = false;
+
+function judgeAfterTurn(session: StompSession): void {
+  unsentAfterTurn.add(session);
+  if (judging) return;
+  judging = true;
+  // setImmediate runs after this turn's process.nextTick, where the held writes are uncorked.
+  setImmediate(judgeUnsentSessions);
+}
+
+function judgeUnsentSessions(): void {
+  judging = false;
+  const sessions = [...unsentAfterTurn];
+  unsentAfterTurn.clear();
+  for (const session of sessions) session.judgeUnsent();
+}
+
+/** One SendLimits object per options object, shared by its sessions. */
+const SEND_LIMITS = new WeakMap<SessionOptions, SendLimits>();
 
 function isClientError(error: unknown): error is ClientError {
   return typeof error === 'object' && error !== null && typeof (error as ClientError).error === 'string'
