@@ -60,6 +60,13 @@ const DIGITS = /^[0-9]+$/;
 
 type State = 'command' | 'headers' | 'body-length' | 'terminator' | 'body-nul';
 const IGNORE = (): void => undefined;
+// Between frames a decoder holds nothing of its own (an idle session's decoder is idle 10,000 times
+// over): these stand in until a frame needs a header map or a held piece. Neither is ever written to.
+const NO_HEADERS: StompHeaders = new Map();
+const NO_PIECES: Buffer[] = [];
+/** Full limits by what was asked for: the sessions of one server share one object. */
+const LIMITS = new WeakMap<Partial<DecoderLimits>, DecoderLimits>();
+const NO_LIMITS: Partial<DecoderLimits> = {};
 
 /** Wraps an error thrown by feed()'s callback so it is not mistaken for (and remembered as) a codec error. */
 class CallerError {
@@ -77,20 +84,25 @@ export class StompDecoder {
   private state: State = 'command';
   private failure: Error | undefined;
   /** Pieces of an unfinished line or NUL-terminated body, by reference. */
-  private pieces: Buffer[] = [];
+  private pieces: Buffer[] = NO_PIECES;
   private piecesLength = 0;
   /** Bytes of the current frame consumed so far (command and header lines with their EOLs). */
   private frameBytes = 0;
   private command = '';
-  private headers: StompHeaders = new Map();
+  private headers: StompHeaders = NO_HEADERS;
   private headerCount = 0;
   private escaping = false;
   private body: Buffer | undefined;
   private bodyFilled = 0;
   private emit: (frame: StompFrame) => boolean | void = IGNORE;
 
-  constructor(limits: Partial<DecoderLimits> = {}, options: DecoderOptions = {}) {
-    this.limits = { ...DEFAULT_LIMITS, ...limits };
+  constructor(limits: Partial<DecoderLimits> = NO_LIMITS, options: DecoderOptions = {}) {
+    let full = LIMITS.get(limits);
+    if (!full) {
+      full = { ...DEFAULT_LIMITS, ...limits };
+      LIMITS.set(limits, full);
+    }
+    this.limits = full;
     this.commands = COMMAND_SETS[options.commands ?? 'client'];
   }
 
@@ -120,7 +132,7 @@ export class StompDecoder {
     } catch (error) {
       if (error instanceof CallerError) throw error.cause;
       this.failure = error instanceof Error ? error : new Error(String(error));
-      this.pieces = [];
+      this.pieces = NO_PIECES;
       this.piecesLength = 0;
       this.body = undefined;
       throw error;
@@ -183,13 +195,13 @@ export class StompDecoder {
           const stop = nul < 0 ? end : nul;
           this.checkFrameSize(this.piecesLength + (stop - pos) + 1);
           if (nul < 0) {
-            this.pieces.push(data.subarray(pos));
+            this.hold(data.subarray(pos));
             this.piecesLength += end - pos;
             return;
           }
           const last = data.subarray(pos, nul);
           const body = this.pieces.length === 0 ? Buffer.from(last) : Buffer.concat([...this.pieces, last]);
-          this.pieces = [];
+          this.pieces = NO_PIECES;
           this.piecesLength = 0;
           pos = nul + 1;
           if (!this.deliver(this.finish(body))) return;
@@ -219,8 +231,13 @@ export class StompDecoder {
       if (length > this.limits.maxHeaderBytes + 1) this.refuseHeaderLength();
       this.checkFrameSize(length);
     }
-    this.pieces.push(piece);
+    this.hold(piece);
     this.piecesLength = length;
+  }
+
+  private hold(piece: Buffer): void {
+    if (this.pieces === NO_PIECES) this.pieces = [piece];
+    else this.pieces.push(piece);
   }
 
   /** Joins a finished line's pieces, counts it toward the frame, and strips its `\r`. */
@@ -228,7 +245,7 @@ export class StompDecoder {
     let line = last;
     if (this.pieces.length > 0) {
       line = Buffer.concat([...this.pieces, last]);
-      this.pieces = [];
+      this.pieces = NO_PIECES;
       this.piecesLength = 0;
     }
     const rawLength = line.length;
@@ -301,7 +318,8 @@ export class StompDecoder {
     const frame: StompFrame = { command: this.command, headers: this.headers, body };
     this.state = 'command';
     this.body = undefined;
-    this.headers = new Map();
+    this.command = '';
+    this.headers = NO_HEADERS;
     this.frameBytes = 0;
     return frame;
   }
