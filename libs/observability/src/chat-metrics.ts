@@ -132,23 +132,20 @@ export class ChatMetrics {
   }
 
   /** SESSION_METRICS: each STOMP session counts under its own door, protocol `stomp`. */
+  // The meter holds nothing of its session, so every session of a door shares one (not nine closures each).
   readonly sessionMetrics: SessionMetrics = {
     open: (door: string, protocol: string): SessionMeter => {
-      const t = this.forDoor(door, protocol);
-      t.connections++;
-      return {
-        frameIn: () => void t.framesIn++,
-        frameOut: () => void t.framesOut++,
-        messageIn: () => void t.messagesIn++,
-        messageOut: () => void t.messagesOut++,
-        subscribed: () => void t.subscriptions++,
-        unsubscribed: () => void t.subscriptions--,
-        slowConsumer: () => void t.slowConsumerDisconnects++,
-        rateLimited: () => void t.rateLimited++,
-        closed: () => void t.connections--,
-      };
+      const key = `${door}/${protocol}`;
+      let meter = this.meters.get(key);
+      if (!meter) {
+        meter = new DoorMeter(this.forDoor(door, protocol));
+        this.meters.set(key, meter);
+      }
+      meter.counters.connections++;
+      return meter;
     },
   };
+  private readonly meters = new Map<string, DoorMeter>();
 
   get contentType(): string {
     return this.registry.contentType;
@@ -158,4 +155,18 @@ export class ChatMetrics {
   render(): Promise<string> {
     return this.registry.metrics();
   }
+}
+
+/** The SessionMeter of every STOMP session of one door and protocol: it only bumps that door's counters. */
+class DoorMeter implements SessionMeter {
+  constructor(readonly counters: TransportCounters) {}
+  frameIn(): void { this.counters.framesIn++; }
+  frameOut(): void { this.counters.framesOut++; }
+  messageIn(): void { this.counters.messagesIn++; }
+  messageOut(): void { this.counters.messagesOut++; }
+  subscribed(): void { this.counters.subscriptions++; }
+  unsubscribed(): void { this.counters.subscriptions--; }
+  slowConsumer(): void { this.counters.slowConsumerDisconnects++; }
+  rateLimited(): void { this.counters.rateLimited++; }
+  closed(): void { this.counters.connections--; }
 }

@@ -6,7 +6,7 @@ import { StompEndpointServer } from '@app/stomp';
 import { ConnectionCap, TOO_MANY_CONNECTIONS, tcpSocketOf } from './connection-cap';
 import { sendError } from './http/send-error';
 import { SOCKET_IO_PATH, SocketIoTransport } from './socketio/socketio.transport';
-import { pathOf, reject, type ConnectionLimiter } from '@app/stomp-transport';
+import { RELEASE_NOTHING, pathOf, reject, type ConnectionLimiter } from '@app/stomp-transport';
 
 /** The STOMP endpoint (StompBrokerModule's options name it; this is the chat's). */
 export const STOMP_PATH = '/chat';
@@ -60,7 +60,7 @@ export class TransportGateway implements BeforeApplicationShutdown {
       // An upgraded socket is held by its client (behind a proxy, the one it names) until it closes.
       const release = this.overCap.has(tcpSocketOf(req.socket)) ? undefined : this.cap.hold(req);
       if (release) {
-        socket.once('close', release);
+        if (release !== RELEASE_NOTHING) socket.once('close', release);
         return this.endpoints.router.dispatch(req, socket, head);
       }
       socket.on('error', () => socket.destroy());

@@ -53,6 +53,8 @@ export class ConnectionLimiter {
 
   /** Holds a slot for as long as `socket` stays open; false (nothing held) when its address is at the cap. */
   admit(socket: Socket): boolean {
+    // Without a cap there is nothing to count or lend: no slot and no listener per socket.
+    if (this.maxPerAddress <= 0) return true;
     const release = this.acquire(socket.remoteAddress);
     if (!release) return false;
     const slot: SocketSlot = { key: addressKey(socket.remoteAddress), release, open: true, lent: false };
@@ -93,6 +95,8 @@ export class ConnectionLimiter {
 }
 
 const noop = () => undefined;
+/** The release handed out while there is no cap: nothing to give back, so nothing need wait for a close. */
+export const RELEASE_NOTHING: () => void = noop;
 
 /** The unit a cap applies to: an IPv4 address, or an IPv6 /64 prefix. */
 export function addressKey(address: string | undefined): string {

@@ -38,7 +38,7 @@ export class UpgradeRouter {
 
   dispatch(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     // A socket error before a handler takes over must not become an uncaught exception.
-    socket.on('error', () => socket.destroy());
+    socket.on('error', destroyOnError);
     batchTurns(socket);
     try {
       const path = pathOf(req.url);
@@ -69,4 +69,9 @@ export function reject(socket: Duplex, status: number, reason: string): void {
     `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
+}
+
+/** One listener for every socket (not a closure each): an error before a handler has it ends it. */
+function destroyOnError(this: Duplex): void {
+  this.destroy();
 }

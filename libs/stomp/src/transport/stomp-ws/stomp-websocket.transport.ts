@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
-import type { StompEndpoint } from '@app/stomp-session';
+import { WebSocket, WebSocketServer } from 'ws';
+import type { SessionHandle, StompEndpoint } from '@app/stomp-session';
 import { requestOriginAllowed, type AllowedOrigins } from '../origin-policy';
 import { reject } from '../upgrade-router';
 import { WsConnection } from './ws-connection';
@@ -23,6 +23,36 @@ export const MAX_FRAGMENTS = 128;
 export const MAX_BUFFERED_CHUNKS = 4096;
 const ERROR_CLOSE_GRACE_MS = 1_000;
 
+/**
+ * A server-side socket that knows its session, so that one set of listener functions serves every
+ * socket (`this` is the socket) instead of three closures made per connection.
+ */
+class SessionSocket extends WebSocket {
+  session?: SessionHandle;
+  /** Whose onClose to call when the socket is gone. */
+  owner?: StompWebSocketOptions;
+}
+
+function onMessage(this: SessionSocket, data: Buffer | ArrayBuffer | Buffer[]): void {
+  this.session?.receive(Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data));
+}
+
+// ws reports protocol faults (oversized message, too many fragments, bad UTF-8, bad opcodes) here,
+// having already sent the close frame with its code (1009, 1008, 1007, 1002). Cutting the socket at
+// once would turn that into a reset while the client is still writing, and it would see 1006 instead:
+// give the close handshake a moment (ws drops whatever else the client sends meanwhile).
+function onError(this: SessionSocket): void {
+  setTimeout(() => this.terminate(), ERROR_CLOSE_GRACE_MS).unref();
+}
+
+function onClose(this: SessionSocket): void {
+  const session = this.session;
+  if (!session) return;
+  this.session = undefined;
+  this.owner?.onClose?.();
+  session.closed();
+}
+
 /** STOMP over a plain WebSocket (ws://HOST:PORT/chat), on `ws` in noServer mode behind the upgrade router. */
 export class StompWebSocketTransport {
   private readonly wss: WebSocketServer;
@@ -42,6 +72,7 @@ export class StompWebSocketTransport {
       maxBufferedChunks: MAX_BUFFERED_CHUNKS,
       perMessageDeflate: false,
       clientTracking: true,
+      WebSocket: SessionSocket,
       handleProtocols: (offered) => PROTOCOLS.find((p) => offered.has(p)) ?? false,
     });
   }
@@ -68,19 +99,12 @@ export class StompWebSocketTransport {
 
   private accept(ws: WebSocket, req: IncomingMessage): void {
     const remote = this.addressOf(req);
-    const session = this.options.endpoint.open(new WsConnection(ws, 'websocket', remote));
+    const own = ws as SessionSocket;
+    own.session = this.options.endpoint.open(new WsConnection(ws, 'websocket', remote));
+    own.owner = this.options;
     this.options.onOpen?.();
-    ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
-      session.receive(Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data));
-    });
-    // ws reports protocol faults (oversized message, too many fragments, bad UTF-8, bad opcodes) here,
-    // having already sent the close frame with its code (1009, 1008, 1007, 1002). Cutting the socket at
-    // once would turn that into a reset while the client is still writing, and it would see 1006 instead:
-    // give the close handshake a moment (ws drops whatever else the client sends meanwhile).
-    ws.on('error', () => setTimeout(() => ws.terminate(), ERROR_CLOSE_GRACE_MS).unref());
-    ws.once('close', () => {
-      this.options.onClose?.();
-      session.closed();
-    });
+    ws.on('message', onMessage);
+    ws.on('error', onError);
+    ws.on('close', onClose);
   }
 }
