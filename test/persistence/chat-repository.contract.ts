@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { ChatRepository, NewMessage } from '@app/chat';
+import type { AppendResult, ChatRepository, NewMessage } from '@app/chat';
 import { uniqueRoom } from './persistence-test.helpers';
 
 export interface ContractTarget {
@@ -182,6 +182,48 @@ export function chatRepositoryContract(name: string, open: () => Promise<Contrac
         assert.deepEqual(stored.map((m) => m.seq), Array.from({ length: 30 }, (_, i) => i + 1), `${room}: 1..30 in id order`);
         assert.equal(await repo.lastSeq(room), 30);
       }
+    });
+
+    it('#14 random concurrent batches of new posts, retries of stored ones and repeats within a batch: every room 1..n in id order, each retry answered with its first', async () => {
+      // A fixed seed: the same mix every run, with retries landing in both the fresh and the checked path.
+      let seed = 14;
+      const random = (n: number) => {
+        seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+        return seed % n;
+      };
+      const rooms = [uniqueRoom('mix-a'), uniqueRoom('mix-b'), uniqueRoom('mix-c')];
+      const sent: Array<{ key?: string; text: string }> = [];
+      const batches = Array.from({ length: 24 }, (_, b) => Array.from({ length: 1 + random(6) }, (_, i) => {
+        const room = rooms[random(3)];
+        const from = `u${random(3)}`;
+        const retry = random(3) === 0 && sent.length > 0 ? sent[random(sent.length)] : undefined;
+        const key = retry?.key ?? (random(2) === 0 ? `${room}|${from}|k${b}-${i}` : undefined);
+        const [keyRoom, keyFrom, keyId] = key ? key.split('|') : [room, from, undefined];
+        const m = message(keyRoom, `t${b}-${i}`, { from: keyFrom, ...(keyId && { clientMessageId: keyId }) });
+        sent.push({ key, text: m.text });
+        return m;
+      }));
+      const answers = await Promise.all(batches.map((batch) => repo.append(batch)));
+      const all = batches.flat();
+      // Which of two racing batches stores a key first is the database's call; every answer must agree.
+      const byKey = new Map<string, AppendResult[]>();
+      answers.flat().forEach((r, i) => {
+        const m = all[i];
+        if (!m.clientMessageId) return assert.equal(r.duplicate, false);
+        const key = `${m.room}|${m.from}|${m.clientMessageId}`;
+        byKey.set(key, [...(byKey.get(key) ?? []), r]);
+      });
+      for (const [key, rs] of byKey) {
+        assert.equal(new Set(rs.map((r) => r.message.id)).size, 1, `${key}: one message`);
+        assert.equal(rs.filter((r) => !r.duplicate).length, 1, `${key}: stored once`);
+      }
+      for (const room of rooms) {
+        const stored = await repo.after(room, 0, 1000);
+        assert.deepEqual(stored.map((m) => m.seq), stored.map((_, i) => i + 1), `${room}: 1..n in id order`);
+        assert.equal(await repo.lastSeq(room), stored.length);
+      }
+      const storedCount = (await Promise.all(rooms.map((room) => repo.after(room, 0, 1000)))).reduce((n, s) => n + s.length, 0);
+      assert.equal(storedCount, all.filter((m) => !m.clientMessageId).length + byKey.size, 'each key stored once, each keyless post stored');
     });
 
     it('answers ping', async () => {
