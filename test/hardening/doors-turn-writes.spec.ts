@@ -21,27 +21,29 @@ type Implemented = Duplex & {
   _writev?(chunks: { chunk: Chunk }[], done: (error?: Error | null) => void): void;
 };
 
-/** The write system calls made on `socket` from now on, each as the sizes of the chunks it carried. */
-function watch(socket: Duplex): number[][] {
-  const calls: number[][] = [];
+/** The write system calls made on `socket` from now on, each as the chunks it carried. */
+function watch(socket: Duplex): Chunk[][] {
+  const calls: Chunk[][] = [];
   const s = socket as Implemented;
   const write = s._write;
   const writev = s._writev;
-  const size = (c: Chunk) => (typeof c === 'string' ? Buffer.byteLength(c) : c.byteLength);
   s._write = function (chunk, encoding, done) {
-    calls.push([size(chunk)]);
+    calls.push([chunk]);
     return write.call(this, chunk, encoding, done);
   };
   if (writev) {
     s._writev = function (chunks, done) {
-      calls.push(chunks.map((c) => size(c.chunk)));
+      calls.push(chunks.map((c) => c.chunk));
       return writev.call(this, chunks, done);
     };
   }
   return calls;
 }
 
-/** Resolves with `calls` once `done()` holds, and one more turn has passed (nothing else left in it). */
+const size = (c: Chunk) => (typeof c === 'string' ? Buffer.byteLength(c) : c.byteLength);
+const shown = (calls: Chunk[][]) => `write calls (chunk sizes): ${JSON.stringify(calls.map((call) => call.map(size)))}`;
+
+/** Resolves once `check()` holds and one more turn has passed (nothing else is left in it). */
 async function settled(check: () => boolean): Promise<void> {
   const deadline = Date.now() + 5_000;
   while (!check()) {
@@ -65,7 +67,7 @@ let app: NestExpressApplication;
 let port: number;
 let tcpPort: number;
 /** The server-side socket of each upgrade and TCP connection, by the client's port. */
-const serverSockets = new Map<number, number[][]>();
+const serverSockets = new Map<number, Chunk[][]>();
 
 before(async () => {
   app = await bootstrap(loadConfig({
@@ -95,7 +97,7 @@ describe('#14 one write system call per turn, on every door', { timeout: 60_000 
     c.send(receipts(['a', 'b', 'c']));
     await settled(() => c.frames.filter((x) => x.command === 'RECEIPT').length === 3);
     // Each ws frame is a header and a payload chunk.
-    assert.deepEqual(calls.map((call) => call.length), [6], `write calls: ${JSON.stringify(calls)}`);
+    assert.deepEqual(calls.map((call) => call.length), [6], shown(calls));
     c.ws.close();
   });
 
@@ -112,7 +114,7 @@ describe('#14 one write system call per turn, on every door', { timeout: 60_000 
     });
     await settled(() => answers.length === 3);
     assert.ok(answers.every((a) => JSON.parse(a).error === 'bad-json'));
-    assert.deepEqual(calls.map((call) => call.length), [6], `write calls: ${JSON.stringify(calls)}`);
+    assert.deepEqual(calls.map((call) => call.length), [6], shown(calls));
     ws.close();
   });
 
@@ -129,7 +131,7 @@ describe('#14 one write system call per turn, on every door', { timeout: 60_000 
     // One SockJS message of three STOMP frames: sockjs hands them over one by one, in one turn.
     ws.send(JSON.stringify(['x', 'y', 'z'].map((id) => receipts([id]))));
     await settled(() => frames.filter((x) => x.includes('RECEIPT')).length === 3);
-    assert.deepEqual(calls.map((call) => call.length), [3], `write calls: ${JSON.stringify(calls)}`);
+    assert.deepEqual(calls.map((call) => call.length), [3], shown(calls));
     ws.close();
   });
 
@@ -150,7 +152,7 @@ describe('#14 one write system call per turn, on every door', { timeout: 60_000 
     await settled(() => packets.filter((p) => p.startsWith('43')).length === 3);
     // engine.io keeps one send in flight: the first ack goes alone, the two queued behind it go together
     // once it is written (unbatched, each of them would be a write of its own).
-    assert.deepEqual(calls.map((call) => call.length), [2, 4], `write calls: ${JSON.stringify(calls)}`);
+    assert.deepEqual(calls.map((call) => call.length), [2, 4], shown(calls));
     ws.close();
   });
 
@@ -165,7 +167,7 @@ describe('#14 one write system call per turn, on every door', { timeout: 60_000 
     calls.length = 0;
     socket.write(receipts(['a', 'b', 'c']));
     await settled(() => received.split('RECEIPT').length === 4);
-    assert.deepEqual(calls.map((call) => call.length), [3], `write calls: ${JSON.stringify(calls)}`);
+    assert.deepEqual(calls.map((call) => call.length), [3], shown(calls));
     socket.destroy();
   });
 
@@ -180,15 +182,15 @@ describe('#14 one write system call per turn, on every door', { timeout: 60_000 
     await settled(() => c.frames.some((x) => x.headers.get('receipt-id') === 'after') && c.frames.some((x) => x.command === 'MESSAGE'));
     // The RECEIPT before it and the MESSAGE leave together; the one after waits for the end of the turn.
     const sizes = calls.map((call) => call.length);
-    assert.deepEqual(sizes, [4, 2], `write calls: ${JSON.stringify(calls)}`);
-    assert.ok(calls[0]![3]! >= 20_000, 'the body leaves whole, as one chunk of its own');
+    assert.deepEqual(sizes, [4, 2], shown(calls));
+    assert.ok(size(calls[0]![3]!) >= 20_000, 'the body leaves whole, as one chunk of its own');
     c.ws.close();
   });
 });
 
 describe('#14 HTTP doors: Node corks a response for the turn', () => {
   it('an SSE stream\'s events of one turn are one writev', async () => {
-    let calls: number[][] = [];
+    let calls: Chunk[][] = [];
     const server = createServer((req, res) => {
       calls = watch(req.socket);
       const stream = new SseStream(res, 1000, { bufferBytes: 1 << 20, timeLimitMs: 10_000 }, { messagesOut: 0, framesOut: 0, slowConsumerDisconnects: 0 } as never, () => undefined);
@@ -206,9 +208,47 @@ describe('#14 HTTP doors: Node corks a response for the turn', () => {
     req.end();
     await settled(() => body.split(':\n\n').length === 4);
     // Each event is a chunk-size line, the event and a CRLF or two (chunked encoding): one call still.
-    assert.equal(calls.length, 1, `write calls: ${JSON.stringify(calls)}`);
+    assert.equal(calls.length, 1, shown(calls));
     req.destroy();
     server.closeAllConnections();
     server.close();
+  });
+});
+
+describe('#14 S4: a big body is encoded once and written without copies', () => {
+  it('one 16 KiB SEND reaches every subscriber (same subscription id) as one and the same Buffer', async () => {
+    const subscribers = await Promise.all([0, 1, 2].map(() => RawStomp.open(`ws://127.0.0.1:${port}/chat`)));
+    for (const s of subscribers) {
+      await s.connect();
+      s.send(f('SUBSCRIBE', { id: 'sub-0', destination: '/topic/s4-body', receipt: 'live' }));
+      await s.next((x) => x.headers.get('receipt-id') === 'live');
+    }
+    const publisher = await RawStomp.open(`ws://127.0.0.1:${port}/chat`);
+    await publisher.connect();
+    const calls = subscribers.map((s) => callsOf(s.ws));
+    for (const c of calls) c.length = 0;
+    publisher.send(f('SEND', { destination: '/topic/s4-body' }, 'x'.repeat(16 * 1024)));
+    await settled(() => subscribers.every((s) => s.frames.some((x) => x.command === 'MESSAGE')));
+    // The WebSocket frame is ws's header chunk and the payload chunk as the session handed it over.
+    const payloads = calls.map((c) => c.flat().find((chunk) => size(chunk) > 16 * 1024));
+    assert.ok(payloads.every((p) => p !== undefined), shown(calls.flat()));
+    assert.ok(payloads.every((p) => p === payloads[0]), 'every subscriber is written the same Buffer, not a copy');
+    for (const s of [...subscribers, publisher]) s.ws.close();
+  });
+
+  it('no WebSocket door agrees to permessage-deflate, which would compress a fan-out once per subscriber', async () => {
+    const doors: [string, string[]][] = [
+      ['/chat', ['v12.stomp']],
+      ['/ws/chat', []],
+      ['/chat/000/deflate/websocket', []],
+      ['/chat/websocket', []],
+      ['/socket.io/?EIO=4&transport=websocket', []],
+    ];
+    for (const [path, protocols] of doors) {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, protocols, { perMessageDeflate: true });
+      await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+      assert.equal(ws.extensions, '', `${path} negotiated ${ws.extensions}`);
+      ws.close();
+    }
   });
 });
