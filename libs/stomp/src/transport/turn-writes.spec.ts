@@ -2,8 +2,9 @@
 // Node hands the chunks to the sink: one _writev call is one system call on a socket.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
-import { writeInTurn } from './turn-writes';
+import { batchTurns, writeInTurn } from './turn-writes';
 
 function sink() {
   const calls: number[][] = [];
@@ -64,5 +65,52 @@ describe('#14 writeInTurn', () => {
     await nextTurn();
     assert.deepEqual(a.calls, [[1, 3]]);
     assert.deepEqual(b.calls, [[2]]);
+  });
+
+  describe('batchTurns, on a real loopback socket', () => {
+    /** A connected pair: the accepted (server) socket, batched, and what its peer receives. */
+    async function pair(): Promise<{ server: Socket; received: Buffer[]; writes: number[]; close(): void }> {
+      const listener = createServer();
+      await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+      const accepted = new Promise<Socket>((resolve) => listener.once('connection', resolve));
+      const client = connect((listener.address() as AddressInfo).port, '127.0.0.1');
+      const received: Buffer[] = [];
+      client.on('data', (chunk: Buffer) => received.push(chunk));
+      client.on('error', () => undefined);
+      const server = await accepted;
+      // Each _write or _writev of a net.Socket is one write system call: count them.
+      const writes: number[] = [];
+      const s = server as Socket & { _writev(chunks: unknown[], cb: () => void): void; _write(c: unknown, e: string, cb: () => void): void };
+      const writev = s._writev;
+      const write = s._write;
+      s._writev = function (chunks, cb) { writes.push(chunks.length); return writev.call(this, chunks, cb); };
+      s._write = function (c, e, cb) { writes.push(1); return write.call(this, c, e, cb); };
+      batchTurns(server);
+      return { server, received, writes, close: () => { client.destroy(); server.destroy(); listener.close(); } };
+    }
+    const until = async (check: () => boolean) => {
+      const deadline = Date.now() + 2_000;
+      while (!check()) {
+        assert.ok(Date.now() < deadline, 'timed out');
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    };
+
+    it('whoever writes to the socket, a turn\'s writes are one system call', async () => {
+      const p = await pair();
+      for (let i = 0; i < 5; i++) p.server.write(Buffer.from(`frame ${i};`));
+      p.server.write('and a string;');
+      await until(() => Buffer.concat(p.received).length === 5 * 8 + 13);
+      assert.deepEqual(p.writes, [6]);
+      p.close();
+    });
+
+    it('a socket destroyed in the turn it was written to still sends what it held', async () => {
+      const p = await pair();
+      p.server.write(Buffer.from('last words'));
+      p.server.destroy();
+      await until(() => Buffer.concat(p.received).toString() === 'last words');
+      p.close();
+    });
   });
 });
