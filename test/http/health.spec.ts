@@ -72,6 +72,10 @@ describe('/metrics', () => {
       assert.match(text, /# TYPE chat_connections gauge/);
       assert.match(text, /chat_messages_in_total\{door="rest",protocol="http"\} 1/);
       assert.match(text, /chat_messages_stored_total 1/);
+      // The one post was one batch: its commit and publish times are in the store histograms.
+      assert.match(text, /chat_store_commit_seconds_count 1/);
+      assert.match(text, /chat_store_publish_seconds_count 1/);
+      assert.match(text, /chat_store_batch_messages_bucket\{le="1"\} 1/);
       assert.match(text, /# TYPE chat_slow_consumer_disconnects_total counter/);
       assert.match(text, /nodejs_heap_size_used_bytes/);
     } finally {

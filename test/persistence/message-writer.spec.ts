@@ -44,6 +44,8 @@ describe('MessageWriter', () => {
     const store = new HandStore();
     const published: string[][] = [];
     const writer = new MessageWriter<string>(store.asRepository(), (b) => published.push(b.map((w) => w.context)));
+    const reported: Array<{ messages: number; storeMs: number; publishMs: number }> = [];
+    writer.onStoredBatch((batch) => reported.push(batch));
     const writes = await oneBatchEach(writer, ['a', 'b', 'c']);
     assert.equal(store.calls.length, 1, 'b and c wait while a commits');
     store.calls[0].settle();
@@ -53,6 +55,9 @@ describe('MessageWriter', () => {
     store.calls[1].settle();
     await Promise.all(writes);
     assert.deepEqual(published, [['a'], ['b', 'c']]);
+    assert.deepEqual(reported.map((r) => r.messages), [1, 2]);
+    assert.ok(reported[0].storeMs > 0, 'a was out for at least the turn the test took to settle it');
+    assert.ok(reported.every((r) => r.publishMs >= 0));
   });
 
   it("takes the store's parallelAppends: several batches out at once, published in the order they were started", async () => {

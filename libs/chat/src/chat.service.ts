@@ -5,7 +5,7 @@ import { ChatError } from './chat-error';
 import { MESSAGES_FEED_ROOM, messagesFeedMessage, publishedRoomMessage } from './chat-message.render';
 import { CHAT_REPOSITORY, type ChatRepository, type RoomSummary, type StoredMessage } from './chat-repository.port';
 import { CHAT_OPTIONS, type ChatOptions } from './chat-options';
-import { MessageWriter, type CommittedWrite, type MessageWriterStats } from './message.writer';
+import { MessageWriter, type CommittedWrite, type MessageWriterStats, type StoredBatch } from './message.writer';
 import { validatePost, validateRoom } from './post-message.dto';
 import { ReplayingSubscriber } from './replaying.subscriber';
 import { RoomRates, type RoomRate } from './room-rates';
@@ -157,6 +157,11 @@ export class ChatService implements ChatApi, BeforeApplicationShutdown {
   /** The rooms with the most messages stored by this node in the last minute (the admin view). */
   busiestRooms(n: number): RoomRate[] {
     return this.rates.top(n);
+  }
+
+  /** Each committed batch's size and timings, after it is published (for latency metrics). */
+  onStoredBatch(listener: (batch: StoredBatch) => void): void {
+    this.writer.onStoredBatch(listener);
   }
 
   writerStats(): MessageWriterStats {

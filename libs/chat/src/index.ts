@@ -30,7 +30,7 @@ export {
   MESSAGES_FEED_DESTINATION,
   type StoredMessageJson,
 } from './chat-message.render';
-export { MessageWriter, type MessageWriterOptions, type MessageWriterStats, type CommittedWrite } from './message.writer';
+export { MessageWriter, type MessageWriterOptions, type MessageWriterStats, type CommittedWrite, type StoredBatch } from './message.writer';
 export { ReplayingSubscriber, type ReplaySource, type ReplayingSubscriberOptions } from './replaying.subscriber';
 export { RoomFeeds, type RoomHistory, type FeedConsumer, type FeedHandle, type RoomFeedOptions, type RoomFeedStats } from './room-feed';
 export { ChatService, DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT, type ChatInput } from './chat.service';

@@ -18,6 +18,15 @@ export interface MessageWriterOptions {
   concurrency?: number;
 }
 
+/** What one stored batch cost: for a latency histogram. */
+export interface StoredBatch {
+  messages: number;
+  /** From handing the batch to the repository until it answered (commit included). */
+  storeMs: number;
+  /** From then until the batch was published (waiting for earlier batches, then fan-out). */
+  publishMs: number;
+}
+
 export interface CommittedWrite<C> {
   result: AppendResult;
   context: C;
@@ -56,7 +65,8 @@ export class MessageWriter<C = undefined> {
   private readonly concurrency: number;
   private queue: Pending<C>[] = [];
   /** Batches handed to the repository, oldest first: published in this order. */
-  private readonly started: Array<{ batch: Pending<C>[]; stored: Promise<AppendResult[]> }> = [];
+  private readonly started: Array<{ batch: Pending<C>[]; stored: Promise<AppendResult[]>; storedAt: { begun: number; at: number } }> = [];
+  private readonly batchListeners: Array<(batch: StoredBatch) => void> = [];
   private running = false;
   private refillPending = false;
   private closed = false;
@@ -102,6 +112,11 @@ export class MessageWriter<C = undefined> {
     });
   }
 
+  /** Called after each committed batch is published (metrics); a listener must not throw. */
+  onStoredBatch(listener: (batch: StoredBatch) => void): void {
+    this.batchListeners.push(listener);
+  }
+
   stats(): MessageWriterStats {
     return { batches: this.batches, messages: this.messages, queued: this.queue.length };
   }
@@ -117,7 +132,7 @@ export class MessageWriter<C = undefined> {
     const started = this.started;
     this.refill();
     while (started.length > 0) {
-      const { batch, stored } = started[0];
+      const { batch, stored, storedAt } = started[0];
       let results: AppendResult[];
       try {
         results = await stored;
@@ -146,12 +161,25 @@ export class MessageWriter<C = undefined> {
       }
       batch.forEach((p, i) => p.resolve(results[i]));
       this.answerRefused();
+      if (this.batchListeners.length > 0) this.report(batch.length, storedAt);
       // Anything written while publishing goes too, rather than waiting for a write that may not come.
       this.refill();
     }
     this.running = false;
     this.answerRefused();
     for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  private report(messages: number, times: { begun: number; at: number }): void {
+    const now = performance.now();
+    const batch = { messages, storeMs: times.at - times.begun, publishMs: now - times.at };
+    for (const listener of this.batchListeners) {
+      try {
+        listener(batch);
+      } catch {
+        // Metrics must not break the write path.
+      }
+    }
   }
 
   /** Hands queued writes to the repository while a slot is free. */
@@ -164,19 +192,21 @@ export class MessageWriter<C = undefined> {
   }
 
   /** The next batch from the queue, handed to the repository; undefined when nothing waits. */
-  private startBatch(): { batch: Pending<C>[]; stored: Promise<AppendResult[]> } | undefined {
+  private startBatch(): { batch: Pending<C>[]; stored: Promise<AppendResult[]>; storedAt: { begun: number; at: number } } | undefined {
     if (this.queue.length === 0) return undefined;
     const batch = this.queue.splice(0, this.maxBatch);
+    const storedAt = { begun: performance.now(), at: 0 };
     let stored: Promise<AppendResult[]>;
     try {
       stored = this.repository.append(batch.map((p) => p.message));
     } catch (error) {
       stored = Promise.reject(error);
     }
+    void stored.then(() => (storedAt.at = performance.now()), () => undefined);
     // Marked handled now: with several batches out, a later one can fail while an earlier one is
     // awaited, and an unhandled rejection would end the process. drain() still sees the failure.
     stored.catch(() => undefined);
-    return { batch, stored };
+    return { batch, stored, storedAt };
   }
 
   private answerRefused(): void {

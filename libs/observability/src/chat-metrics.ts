@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { SessionMeter, SessionMetrics } from '@app/stomp-session';
 import { TransportCounters } from './transport-counters';
 
@@ -10,6 +10,9 @@ export interface RoomFeedCounts {
   recoveries: number;
   recovered: number;
 }
+
+/** From half a millisecond (an idle SQLite commit) to seconds (a stalled database). */
+const STORE_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
 type CounterField = Exclude<keyof TransportCounters, 'door' | 'protocol' | 'connections' | 'subscriptions'>;
 const LABELS = ['door', 'protocol'];
@@ -104,6 +107,28 @@ export class ChatMetrics {
       },
     });
   }
+
+  /** Seconds from handing a batch of posts to the database until it committed. */
+  readonly storeCommitSeconds = new Histogram({
+    name: 'chat_store_commit_seconds',
+    help: 'Time from handing a batch of chat posts to the database until it committed',
+    buckets: STORE_BUCKETS,
+    registers: [this.registry],
+  });
+  /** Seconds from a batch's commit until it was published (earlier batches first, then the fan-out). */
+  readonly storePublishSeconds = new Histogram({
+    name: 'chat_store_publish_seconds',
+    help: 'Time from a batch commit until its messages were published to subscribers',
+    buckets: STORE_BUCKETS,
+    registers: [this.registry],
+  });
+  /** Posts per committed batch (group commit). */
+  readonly storeBatchMessages = new Histogram({
+    name: 'chat_store_batch_messages',
+    help: 'Chat posts per committed database transaction',
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
+    registers: [this.registry],
+  });
 
   /** The counters of one door (and protocol: by default the one that door speaks); keep the result. */
   forDoor(door: string, protocol: string = PROTOCOL_OF[door] ?? door): TransportCounters {
