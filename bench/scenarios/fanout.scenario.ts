@@ -9,6 +9,7 @@ import { REPO_ROOT, routeFor, serverSpec, TARGET_LABELS, type Route } from '../b
 import { LoadSession, split, type OpenSummary, type PhaseResult } from '../load-session';
 import type { ResultRow } from '../results-table';
 import type { PublishCommand } from '../worker-protocol';
+import { withStoreNote } from '../store-metrics';
 import { complete, describePhase, phaseRow, type Log } from './phase-row';
 
 export const FANOUT_TOPIC = '/topic/bench';
@@ -52,9 +53,12 @@ export async function runFanout(target: TargetName, o: BenchOptions, log: Log): 
     const warm = await session.measure(1, plan(Math.min(10, o.rate), 2), o.subscribers);
     log(`${label}: warm-up: ${describePhase(warm)}`);
 
-    const fixed = await session.measure(2, plan(o.rate, o.durationS), o.subscribers);
-    log(`${label}: ${scenario}: ${describePhase(fixed)}`);
-    rows.push(phaseRow('fanout-fixed', scenario, label, fixed, rssPerConnKiB));
+    const measured = session;
+    rows.push(await withStoreNote(target === 'stored' ? session.server.port : undefined, async () => {
+      const fixed = await measured.measure(2, plan(o.rate, o.durationS), o.subscribers);
+      log(`${label}: ${scenario}: ${describePhase(fixed)}`);
+      return phaseRow('fanout-fixed', scenario, label, fixed, rssPerConnKiB);
+    }));
 
     if (o.ramp) rows.push(await ramp(session, o, plan, label, rampScenario, log));
   } catch (err) {

@@ -8,6 +8,7 @@ import type { BenchOptions, TargetName } from '../bench-options';
 import { REPO_ROOT, routeFor, serverSpec, TARGET_LABELS } from '../bench-targets';
 import { LoadSession, split } from '../load-session';
 import type { ResultRow } from '../results-table';
+import { withStoreNote } from '../store-metrics';
 import { describePhase, phaseRow, type Log } from './phase-row';
 
 export function roomTopic(room: number): string {
@@ -40,9 +41,13 @@ export async function runRooms(target: TargetName, o: BenchOptions, log: Log): P
     }));
     const warm = await session.measure(1, plan(2), o.roomSize);
     log(`${label}: warm-up: ${describePhase(warm)}`);
-    const r = await session.measure(2, plan(o.durationS), o.roomSize);
-    log(`${label}: ${scenario}: ${describePhase(r)}`);
-    return [phaseRow('rooms', scenario, label, r, rssPerConnKiB)];
+    const measured = session;
+    const row = await withStoreNote(target === 'stored' ? session.server.port : undefined, async () => {
+      const r = await measured.measure(2, plan(o.durationS), o.roomSize);
+      log(`${label}: ${scenario}: ${describePhase(r)}`);
+      return phaseRow('rooms', scenario, label, r, rssPerConnKiB);
+    });
+    return [row];
   } catch (err) {
     return [{ key: 'rooms', scenario, target: label, notes: [], failed: err instanceof Error ? err.message : String(err) }];
   } finally {
