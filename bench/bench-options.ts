@@ -1,7 +1,9 @@
 /** Command-line flags of `node dist/bench/run.js`; every size and duration is bounded. */
 
-export const SCENARIOS = ['fanout', 'bodies', 'rooms', 'idle', 'cluster', 'presence'] as const;
+export const SCENARIOS = ['fanout', 'bodies', 'rooms', 'idle', 'cluster', 'presence', 'scale'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
+/** What a plain run (and `all`) runs: scale takes ~2 min per target, so it runs only when named. */
+export const DEFAULT_SCENARIOS: ScenarioName[] = SCENARIOS.filter((s) => s !== 'scale');
 /** Standalone benches by other hands, run after ours when built (see extra-benches.ts). */
 export const EXTRAS = ['store', 'idle-http'] as const;
 export type ExtraName = (typeof EXTRAS)[number];
@@ -42,11 +44,16 @@ export interface BenchOptions {
   presenceTypers: number;
   presenceTypingMs: number;
   presenceIdleS: number;
+  /** cost against rooms and sessions: the grid, and the deliveries/s offered at every point of it */
+  scaleRooms: number[];
+  scaleSessions: number[];
+  scaleDeliveries: number;
+  scaleDurationS: number;
   json?: string;
 }
 
 export const DEFAULTS: BenchOptions = {
-  scenarios: [...SCENARIOS],
+  scenarios: [...DEFAULT_SCENARIOS],
   extras: [...EXTRAS],
   extrasNamed: false,
   targets: [...TARGETS],
@@ -72,11 +79,16 @@ export const DEFAULTS: BenchOptions = {
   // about every other one dropped by timer jitter, so typists send just outside the window.
   presenceTypingMs: 1100,
   presenceIdleS: 10,
+  scaleRooms: [10, 10_000],
+  scaleSessions: [100, 10_000],
+  scaleDeliveries: 5_000,
+  scaleDurationS: 6,
 };
 
 export const USAGE = `usage: node dist/bench/run.js [flags]
-  --scenario fanout,bodies,rooms,idle,cluster,presence|all  which scenarios (default all); store and idle-http name the
-                                     standalone benches (bench/*.bench.ts), which \`all\` runs if built
+  --scenario fanout,bodies,rooms,idle,cluster,presence,scale|all  which scenarios (default all: every one but
+                                     scale); store and idle-http name the standalone benches
+                                     (bench/*.bench.ts), which \`all\` runs if built
   --target LIST|all|both             servers, comma-separated: bare (the ws ceiling), socketio (a
                                      Socket.IO room emit), ours (plain /topic), stored (our /app/rooms:
                                      validated, stored, receipted); default all; both = bare,ours
@@ -100,6 +112,10 @@ export const USAGE = `usage: node dist/bench/run.js [flags]
   --presence-typing-interval MS      presence: each typist's "typing" SEND period (default 1100; the
                                      server passes one per user and second); the phase lasts --duration
   --presence-idle S                  presence: how long the present users then stay idle (default 10)
+  --scale-rooms LIST --scale-sessions LIST  scale: the grid (default 10,10000 x 100,10000; at each point
+                                     one of rooms and sessions divides the other)
+  --scale-deliveries N               scale: deliveries/s offered at every grid point (default 5000)
+  --scale-duration S                 scale: length of each point's measured phase (default 6)
   --json FILE                        also write the results as JSON
   (env BENCH_CPU_PROF=DIR: each server process writes a V8 CPU profile into DIR when it stops)
 Progress (every phase as it finishes) goes to stderr, the table to stdout.`;
@@ -125,6 +141,12 @@ const INTEGER_FLAGS: Record<string, [keyof BenchOptions, number, number]> = {
   '--presence-typers': ['presenceTypers', 0, 20_000],
   '--presence-typing-interval': ['presenceTypingMs', 100, 60_000],
   '--presence-idle': ['presenceIdleS', 0, 120],
+  '--scale-deliveries': ['scaleDeliveries', 1, 200_000],
+  '--scale-duration': ['scaleDurationS', 1, 120],
+};
+const LIST_FLAGS: Record<string, [keyof BenchOptions, number, number]> = {
+  '--scale-rooms': ['scaleRooms', 1, 20_000],
+  '--scale-sessions': ['scaleSessions', 1, 20_000],
 };
 const NUMBER_FLAGS: Record<string, [keyof BenchOptions, number, number]> = {
   '--rate': ['rate', 0.1, 100_000],
@@ -150,6 +172,15 @@ export function parseOptions(argv: string[]): BenchOptions {
     else if (flag === '--json') options.json = value();
     else if (flag === '--scenario' || flag === '--scenarios') Object.assign(options, parseScenarios(value()));
     else if (flag === '--target' || flag === '--targets') options.targets = parseTargets(value());
+    else if (flag in LIST_FLAGS) {
+      const [key, min, max] = LIST_FLAGS[flag];
+      const text = value();
+      const list = text.split(',').map((x) => Number(x.trim()));
+      if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n < min || n > max)) {
+        throw new OptionsError(`${flag} must be integers from ${min} to ${max}, comma-separated, not "${text}"`);
+      }
+      values[key] = list;
+    }
     else if (flag in INTEGER_FLAGS || flag in NUMBER_FLAGS) {
       const [key, min, max] = INTEGER_FLAGS[flag] ?? NUMBER_FLAGS[flag];
       const text = value();
@@ -165,7 +196,7 @@ export function parseOptions(argv: string[]): BenchOptions {
 }
 
 function parseScenarios(text: string): Pick<BenchOptions, 'scenarios' | 'extras' | 'extrasNamed'> {
-  if (text === 'all') return { scenarios: [...SCENARIOS], extras: [...EXTRAS], extrasNamed: false };
+  if (text === 'all') return { scenarios: [...DEFAULT_SCENARIOS], extras: [...EXTRAS], extrasNamed: false };
   const names = text.split(',').map((s) => s.trim()).filter(Boolean);
   if (names.length === 0) throw new OptionsError('--scenario needs at least one name');
   const scenarios: ScenarioName[] = [];

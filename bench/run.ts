@@ -17,6 +17,7 @@ import { runIdle } from './scenarios/idle.scenario';
 import type { Log } from './scenarios/phase-row';
 import { runPresence } from './scenarios/presence.scenario';
 import { runRooms } from './scenarios/rooms.scenario';
+import { runScale } from './scenarios/scale.scenario';
 import { killRunningServers } from './server-process';
 
 const RUNNERS: Record<ScenarioName, (t: TargetName, o: BenchOptions, log: Log) => Promise<ResultRow[]>> = {
@@ -26,9 +27,10 @@ const RUNNERS: Record<ScenarioName, (t: TargetName, o: BenchOptions, log: Log) =
   idle: runIdle,
   cluster: runCluster,
   presence: runPresence,
+  scale: runScale,
 };
 const KEYS: Record<ScenarioName, string> = {
-  fanout: 'fanout-fixed', bodies: 'bodies', rooms: 'rooms', idle: 'idle', cluster: 'cluster-fixed', presence: 'presence-join',
+  fanout: 'fanout-fixed', bodies: 'bodies', rooms: 'rooms', idle: 'idle', cluster: 'cluster-fixed', presence: 'presence-join', scale: 'scale-fit',
 };
 
 /** However the scenarios behave, the whole run ends by then. */
@@ -55,7 +57,8 @@ async function main(): Promise<number> {
     return 2;
   }
 
-  const biggest = Math.max(options.idle, options.subscribers + 1, options.rooms * options.roomSize, options.presenceUsers);
+  const biggest = Math.max(options.idle, options.subscribers + 1, options.rooms * options.roomSize, options.presenceUsers,
+    ...(options.scenarios.includes('scale') ? options.scaleSessions : []));
   const fdLimit = fdLimitFor(biggest + 512);
   log(`${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}, node ${process.version}, ` +
     `${options.workers} load workers, fd limit for children ${fdLimit}`);
