@@ -7,6 +7,7 @@
  * The idle CPU of the same sessions is measured before the load and taken off, then CPU = a·messages +
  * b·deliveries is fitted over the points (scale-plan.ts).
  */
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BenchOptions, TargetName } from '../bench-options';
 import { REPO_ROOT, routeFor, serverSpec, TARGET_LABELS } from '../bench-targets';
@@ -15,13 +16,34 @@ import type { ResultRow } from '../results-table';
 import { fitCost, planScale, roomsOf, spread, workerShares, type CostPoint, type ScalePlan } from '../scale-plan';
 import { describePhase, phaseRow, type Log } from './phase-row';
 
-/** Long enough for a few heart-beat checks and several /proc clock ticks at a few % of a core. */
+/** Several /proc clock ticks at a few % of a core. */
 const IDLE_MS = 3_000;
+/**
+ * No heart-beats: a generator sends all its sessions' heart-beats in one burst every half interval, so
+ * at 10,000 sessions a 3 s idle window caught zero, one or two bursts and the idle figure taken off swung
+ * from 4 % to 13 % of a core, more than the deliveries of a 1,000-subscriber point cost. What sessions
+ * cost idle is the idle scenario's question.
+ */
+const HEARTBEAT_MS = 0;
 /** The warm-up reaches every room at least once (stored rooms come into being with their first post). */
 const WARM_MAX_S = 10;
 
 export function scaleTopic(room: number): string {
   return `/topic/bench-scale-${room}`;
+}
+
+/**
+ * Read- and write-family system calls `pid` has made so far (/proc/PID/io syscr + syscw), or NaN. On
+ * loopback most of a delivery's CPU is its writev, so calls per delivery say how much batching a point got.
+ */
+export function syscalls(pid: number): number {
+  try {
+    const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+    const count = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(io)?.[1] ?? NaN);
+    return count('syscr') + count('syscw');
+  } catch {
+    return NaN;
+  }
 }
 
 interface PointResult {
@@ -30,6 +52,8 @@ interface PointResult {
   idleCpuPct: number;
   /** Server CPU seconds of the phase minus the idle rate over the same span. */
   netCpuS: number;
+  /** System calls of the phase minus the idle rate over the same span. */
+  netSyscalls: number;
   rssPerConnKiB: number;
 }
 
@@ -60,7 +84,7 @@ async function runPoint(target: TargetName, o: BenchOptions, plan: ScalePlan, lo
   const started = Date.now();
   let session: LoadSession | undefined;
   try {
-    session = await LoadSession.start(serverSpec(target, plan.sessions, o.heartbeatMs), REPO_ROOT, o.workers, plan.sessions, o.heartbeatMs);
+    session = await LoadSession.start(serverSpec(target, plan.sessions, HEARTBEAT_MS), REPO_ROOT, o.workers, plan.sessions, HEARTBEAT_MS);
     await sleep(500);
     const rssBefore = session.server.rssBytes();
     const routes = Array.from({ length: plan.rooms }, (_, r) => routeFor(target, scaleTopic(r)));
@@ -84,15 +108,21 @@ async function runPoint(target: TargetName, o: BenchOptions, plan: ScalePlan, lo
     const warm = await session.measure(1, publishing(warmS), plan.subscribersPerRoom);
     log(`${tag}: warm-up ${warmS.toFixed(1)} s: ${describePhase(warm)}`);
 
+    const pid = session.server.pid;
     const idleFrom = performance.now();
     const idleCpuBefore = session.serverCpuSeconds();
+    const idleCallsBefore = syscalls(pid);
     await sleep(IDLE_MS);
-    const idleCpuPct = ((session.serverCpuSeconds() - idleCpuBefore) / ((performance.now() - idleFrom) / 1000)) * 100;
+    const idleS = (performance.now() - idleFrom) / 1000;
+    const idleCpuPct = ((session.serverCpuSeconds() - idleCpuBefore) / idleS) * 100;
+    const idleCallsPerS = (syscalls(pid) - idleCallsBefore) / idleS;
 
+    const callsBefore = syscalls(pid);
     const phase = await session.measure(2, publishing(o.scaleDurationS), plan.subscribersPerRoom);
     const netCpuS = ((phase.serverCpuPct - idleCpuPct) / 100) * phase.spanS;
+    const netSyscalls = syscalls(pid) - callsBefore - idleCallsPerS * phase.spanS;
     log(`${tag}: ${describePhase(phase)}, idle ${idleCpuPct.toFixed(1)}% (point took ${((Date.now() - started) / 1000).toFixed(0)} s)`);
-    return { plan, phase, idleCpuPct, netCpuS, rssPerConnKiB };
+    return { plan, phase, idleCpuPct, netCpuS, netSyscalls, rssPerConnKiB };
   } finally {
     await session?.stop();
   }
@@ -103,12 +133,13 @@ function micros(seconds: number, count: number): string {
 }
 
 function pointRow(key: string, scenario: string, target: string, point: PointResult): ResultRow {
-  const { plan, phase, idleCpuPct, netCpuS } = point;
+  const { plan, phase, idleCpuPct, netCpuS, netSyscalls } = point;
   const row = phaseRow(key, scenario, target, phase, point.rssPerConnKiB);
   row.notes.unshift(
     `${plan.subscribersPerRoom} subscribers per room, ${plan.roomsPerSession} rooms per session, ${plan.messagesPerSec} msg/s; ` +
     `idle ${idleCpuPct.toFixed(1)}% taken off: ${(netCpuS * 1000).toFixed(0)} ms CPU for ${phase.sent} messages and ` +
-    `${phase.received} deliveries = ${micros(netCpuS, phase.received)}/delivery, ${micros(netCpuS, phase.sent)}/message`,
+    `${phase.received} deliveries = ${micros(netCpuS, phase.received)}/delivery, ${micros(netCpuS, phase.sent)}/message; ` +
+    `${(netSyscalls / Math.max(1, phase.received)).toFixed(2)} read/write system calls per delivery`,
   );
   return row;
 }
@@ -122,15 +153,19 @@ function fitRow(target: string, points: PointResult[], deliveries: number): Resu
     return row;
   }
   row.notes.push(`a = ${fit.perMessageMicros.toFixed(1)} µs per message, b = ${fit.perDeliveryMicros.toFixed(2)} µs per delivery`);
+  const perCall = points.map((p) => (p.netSyscalls > 0 ? (p.netCpuS / p.netSyscalls) * 1e6 : NaN));
   row.notes.push(points.map((p, i) => {
     const measured = costs[i].cpuSeconds;
     const pct = measured !== 0 ? ` (${((fit.residuals[i] / measured) * 100).toFixed(0)}%)` : '';
     return `${p.plan.rooms}x${p.plan.sessions}: residual ${(fit.residuals[i] * 1000).toFixed(0)} ms${pct}, ` +
-      `net ${fit.netPerDeliveryMicros[i].toFixed(2)} µs/delivery`;
+      `net ${fit.netPerDeliveryMicros[i].toFixed(2)} µs/delivery, ${perCall[i].toFixed(1)} µs per system call`;
   }).join('; '));
   const ratio = spread(fit.netPerDeliveryMicros);
+  const callRatio = spread(perCall);
   row.notes.push(Number.isFinite(ratio)
-    ? `per-delivery CPU net of the per-message share: max/min ${ratio.toFixed(2)}x over the grid (${flatness(ratio)})`
+    ? `per-delivery CPU net of the per-message share: max/min ${ratio.toFixed(2)}x over the grid (${flatness(ratio)}); ` +
+      `CPU per read/write system call: ${callRatio.toFixed(2)}x` +
+      (ratio > 1.5 && callRatio <= 1.5 ? ' (so the difference is how many calls a delivery took, i.e. batching, not work per room or session)' : '')
     : 'per-delivery CPU net of the per-message share: not positive at two or more points, no ratio');
   return row;
 }
@@ -139,5 +174,5 @@ function fitRow(target: string, points: PointResult[], deliveries: number): Resu
 function flatness(ratio: number): string {
   if (ratio <= 1.5) return 'flat within this machine\'s noise';
   if (ratio <= 2.5) return 'roughly flat; run again before reading more into it';
-  return 'NOT flat: something costs per room or per session';
+  return 'not flat';
 }
