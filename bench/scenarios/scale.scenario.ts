@@ -165,7 +165,9 @@ function fitRow(target: string, points: PointResult[], deliveries: number): Resu
   row.notes.push(Number.isFinite(ratio)
     ? `per-delivery CPU net of the per-message share: max/min ${ratio.toFixed(2)}x over the grid (${flatness(ratio)}); ` +
       `CPU per read/write system call: ${callRatio.toFixed(2)}x` +
-      (ratio > 1.5 && callRatio <= 1.5 ? ' (so the difference is how many calls a delivery took, i.e. batching, not work per room or session)' : '')
+      (ratio > 1.5 && callRatio <= 1.5 ? ' (so the difference is how many calls a delivery took, i.e. batching, not work per room or session)' : '') +
+      '. The fit takes a message\'s cost as fixed; where batching differs (few messages per commit or per turn at low rates) ' +
+      'it is not, and the residuals show it: compare the points with a CPU profile before blaming rooms or sessions'
     : 'per-delivery CPU net of the per-message share: not positive at two or more points, no ratio');
   return row;
 }
