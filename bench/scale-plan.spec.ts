@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseOptions } from './bench-options';
-import { fitCost, planScale, roomsOf, sendCycle, spread, workerShares, type ScalePlan } from './scale-plan';
+import { fitCommitCost, fitCost, leastSquares, planScale, roomsOf, sendCycle, spread, workerShares, type ScalePlan } from './scale-plan';
 
 /** Subscribers of each room, counted from roomsOf. */
 function subscribersByRoom(plan: ScalePlan): number[] {
@@ -79,6 +79,20 @@ describe('scale scenario planning', () => {
     const worst = off.residuals.reduce((w, r, i) => (Math.abs(r) > Math.abs(off.residuals[w]) ? i : w), 0);
     assert.equal(worst, 3);
     assert.ok(spread(off.netPerDeliveryMicros) > 1.1);
+  });
+
+  it('fits a per-commit cost apart from the per-message one when the batches differ', () => {
+    const grid = [[1_200, 900, 12_000], [12_000, 1_300, 12_000], [12, 12, 12_000], [12_000, 120, 12_000]];
+    const points = grid.map(([messages, commits, deliveries]) =>
+      ({ messages, commits, deliveries, cpuSeconds: 90e-6 * messages + 2.5e-3 * commits + 30e-6 * deliveries }));
+    const fit = fitCommitCost(points)!;
+    assert.ok(Math.abs(fit.perMessageMicros - 90) < 1e-6);
+    assert.ok(Math.abs(fit.perCommitMicros - 2_500) < 1e-6);
+    assert.ok(Math.abs(fit.perDeliveryMicros - 30) < 1e-6);
+    for (const r of fit.residuals) assert.ok(Math.abs(r) < 1e-9);
+    // One commit per message everywhere: commits and messages are the same column.
+    assert.equal(fitCommitCost(points.map((p) => ({ ...p, commits: p.messages }))), undefined);
+    assert.equal(leastSquares([[1, 2]], [3]), undefined, 'fewer rows than unknowns');
   });
 
   it('declines a fit that cannot tell a from b', () => {

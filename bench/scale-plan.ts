@@ -96,29 +96,69 @@ export interface CostFit {
 }
 
 /**
+ * Least squares of y = Σ coef[k]·x[k] (no constant), by the normal equations and Gaussian elimination.
+ * Undefined with fewer rows than unknowns or when the columns cannot be told apart (a pivot vanishes
+ * relative to its column's size).
+ */
+export function leastSquares(xs: number[][], y: number[]): number[] | undefined {
+  const n = xs[0]?.length ?? 0;
+  if (n === 0 || xs.length < n) return undefined;
+  const m = Array.from({ length: n }, (_, i) => [
+    ...Array.from({ length: n }, (_, j) => xs.reduce((sum, row) => sum + row[i] * row[j], 0)),
+    xs.reduce((sum, row, r) => sum + row[i] * y[r], 0),
+  ]);
+  const scale = m.map((row, i) => row[i]);
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < n; r++) if (Math.abs(m[r][col]) > Math.abs(m[pivot][col])) pivot = r;
+    [m[col], m[pivot]] = [m[pivot], m[col]];
+    if (!(Math.abs(m[col][col]) > 1e-9 * Math.max(...scale))) return undefined;
+    for (let r = 0; r < n; r++) {
+      if (r === col) continue;
+      const f = m[r][col] / m[col][col];
+      for (let c = col; c <= n; c++) m[r][c] -= f * m[col][c];
+    }
+  }
+  return m.map((row, i) => row[n] / row[i]);
+}
+
+/**
  * Least squares of cpuSeconds = a·messages + b·deliveries (no constant: idle CPU is measured and taken off
  * first). Undefined when the points cannot tell a from b (fewer than two, or messages ∝ deliveries).
  */
 export function fitCost(points: CostPoint[]): CostFit | undefined {
-  if (points.length < 2) return undefined;
-  let mm = 0, md = 0, dd = 0, mc = 0, dc = 0;
-  for (const p of points) {
-    mm += p.messages * p.messages;
-    md += p.messages * p.deliveries;
-    dd += p.deliveries * p.deliveries;
-    mc += p.messages * p.cpuSeconds;
-    dc += p.deliveries * p.cpuSeconds;
-  }
-  const det = mm * dd - md * md;
-  // Relative to the terms it is made of, so the test does not depend on the units.
-  if (!(Math.abs(det) > 1e-9 * mm * dd)) return undefined;
-  const a = (mc * dd - dc * md) / det;
-  const b = (dc * mm - mc * md) / det;
+  const coef = leastSquares(points.map((p) => [p.messages, p.deliveries]), points.map((p) => p.cpuSeconds));
+  if (!coef) return undefined;
+  const [a, b] = coef;
   return {
     perMessageMicros: a * 1e6,
     perDeliveryMicros: b * 1e6,
     residuals: points.map((p) => p.cpuSeconds - (a * p.messages + b * p.deliveries)),
     netPerDeliveryMicros: points.map((p) => (p.deliveries > 0 ? ((p.cpuSeconds - a * p.messages) / p.deliveries) * 1e6 : NaN)),
+  };
+}
+
+export interface CommitFit {
+  perMessageMicros: number;
+  perCommitMicros: number;
+  perDeliveryMicros: number;
+  residuals: number[];
+}
+
+/**
+ * cpuSeconds = a·messages + c·commits + b·deliveries, for the stored chat, whose group commit pays per
+ * batch: at a low rate a batch holds one or two posts, at a high one dozens, so a fixed per-message cost
+ * cannot describe both. Needs three points that tell the three apart.
+ */
+export function fitCommitCost(points: Array<CostPoint & { commits: number }>): CommitFit | undefined {
+  const coef = leastSquares(points.map((p) => [p.messages, p.commits, p.deliveries]), points.map((p) => p.cpuSeconds));
+  if (!coef) return undefined;
+  const [a, c, b] = coef;
+  return {
+    perMessageMicros: a * 1e6,
+    perCommitMicros: c * 1e6,
+    perDeliveryMicros: b * 1e6,
+    residuals: points.map((p) => p.cpuSeconds - (a * p.messages + c * p.commits + b * p.deliveries)),
   };
 }
 

@@ -13,7 +13,8 @@ import type { BenchOptions, TargetName } from '../bench-options';
 import { REPO_ROOT, routeFor, serverSpec, TARGET_LABELS } from '../bench-targets';
 import { LoadSession, type PhaseResult } from '../load-session';
 import type { ResultRow } from '../results-table';
-import { fitCost, planScale, roomsOf, spread, workerShares, type CostPoint, type ScalePlan } from '../scale-plan';
+import { describeStore, readStore } from '../store-metrics';
+import { fitCommitCost, fitCost, planScale, roomsOf, spread, workerShares, type CostPoint, type ScalePlan } from '../scale-plan';
 import { describePhase, phaseRow, type Log } from './phase-row';
 
 /** Several /proc clock ticks at a few % of a core. */
@@ -55,6 +56,10 @@ interface PointResult {
   /** System calls of the phase minus the idle rate over the same span. */
   netSyscalls: number;
   rssPerConnKiB: number;
+  /** The stored target's group commits over the phase (batches, posts per batch), when /metrics had them. */
+  storeNote?: string;
+  /** Group commits over the phase (stored target). */
+  commits?: number;
 }
 
 export async function runScale(target: TargetName, o: BenchOptions, log: Log): Promise<ResultRow[]> {
@@ -117,12 +122,17 @@ async function runPoint(target: TargetName, o: BenchOptions, plan: ScalePlan, lo
     const idleCpuPct = ((session.serverCpuSeconds() - idleCpuBefore) / idleS) * 100;
     const idleCallsPerS = (syscalls(pid) - idleCallsBefore) / idleS;
 
+    // Read outside the CPU and system-call windows: the /metrics request is not the load's.
+    const storeBefore = target === 'stored' ? await readStore(session.server.port) : undefined;
     const callsBefore = syscalls(pid);
     const phase = await session.measure(2, publishing(o.scaleDurationS), plan.subscribersPerRoom);
     const netCpuS = ((phase.serverCpuPct - idleCpuPct) / 100) * phase.spanS;
     const netSyscalls = syscalls(pid) - callsBefore - idleCallsPerS * phase.spanS;
+    const storeAfter = storeBefore ? await readStore(session.server.port) : undefined;
+    const storeNote = storeBefore && storeAfter ? describeStore(storeBefore, storeAfter) : undefined;
+    const commits = storeBefore && storeAfter ? storeAfter.batches - storeBefore.batches : undefined;
     log(`${tag}: ${describePhase(phase)}, idle ${idleCpuPct.toFixed(1)}% (point took ${((Date.now() - started) / 1000).toFixed(0)} s)`);
-    return { plan, phase, idleCpuPct, netCpuS, netSyscalls, rssPerConnKiB };
+    return { plan, phase, idleCpuPct, netCpuS, netSyscalls, rssPerConnKiB, storeNote, commits };
   } finally {
     await session?.stop();
   }
@@ -141,6 +151,7 @@ function pointRow(key: string, scenario: string, target: string, point: PointRes
     `${phase.received} deliveries = ${micros(netCpuS, phase.received)}/delivery, ${micros(netCpuS, phase.sent)}/message; ` +
     `${(netSyscalls / Math.max(1, phase.received)).toFixed(2)} read/write system calls per delivery`,
   );
+  if (point.storeNote) row.notes.push(point.storeNote);
   return row;
 }
 
@@ -169,6 +180,14 @@ function fitRow(target: string, points: PointResult[], deliveries: number): Resu
       '. The fit takes a message\'s cost as fixed; where batching differs (few messages per commit or per turn at low rates) ' +
       'it is not, and the residuals show it: compare the points with a CPU profile before blaming rooms or sessions'
     : 'per-delivery CPU net of the per-message share: not positive at two or more points, no ratio');
+  const withCommits = points.every((p) => p.commits !== undefined)
+    ? fitCommitCost(points.map((p, i) => ({ ...costs[i], commits: p.commits ?? 0 })))
+    : undefined;
+  if (withCommits) {
+    row.notes.push(`with the group commits as a third cost: ${withCommits.perMessageMicros.toFixed(1)} µs per message, ` +
+      `${withCommits.perCommitMicros.toFixed(0)} µs per commit, ${withCommits.perDeliveryMicros.toFixed(2)} µs per delivery; residuals ` +
+      withCommits.residuals.map((r, i) => `${(r * 1000).toFixed(0)} ms${costs[i].cpuSeconds !== 0 ? ` (${((r / costs[i].cpuSeconds) * 100).toFixed(0)}%)` : ''}`).join(', '));
+  }
   return row;
 }
 
