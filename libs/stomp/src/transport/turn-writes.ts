@@ -44,7 +44,13 @@ function flush(): void {
   for (const stream of streams) stream.uncork();
 }
 
-const batched = new WeakSet<Writable>();
+/** A batched socket's own write() and destroy(), which the shared wrappers below call. */
+const OWN_WRITE = Symbol('write');
+const OWN_DESTROY = Symbol('destroy');
+interface Batched extends Writable {
+  [OWN_WRITE]: Writable['write'];
+  [OWN_DESTROY]: Writable['destroy'];
+}
 
 /**
  * Every write to `socket`, whoever makes it, goes through writeInTurn: the one place where the rule is
@@ -52,6 +58,8 @@ const batched = new WeakSet<Writable>();
  * writes to the socket itself get it without a copy of their own: `ws` under STOMP and /ws/chat,
  * faye-websocket under SockJS's websocket transports, engine.io's `ws` under Socket.IO. All of them write
  * through the socket's public write(), so the socket's own method is wrapped, and nothing of theirs.
+ * Every socket gets the same two wrapper functions (not closures of its own), so a library's call site
+ * that writes to a thousand sockets still sees one function.
  *
  * A socket destroyed while it holds a turn's bytes hands them to the kernel first, as they would have
  * been unheld (a 101 answer followed by terminate(), an ERROR frame followed by a cut).
@@ -60,19 +68,23 @@ const batched = new WeakSet<Writable>();
  * Node's http corks a response's socket on its first write of a turn and uncorks it on the next tick.
  */
 export function batchTurns<S extends Writable>(socket: S): S {
-  if (batched.has(socket)) return socket;
-  batched.add(socket);
-  const write = socket.write;
-  const destroy = socket.destroy;
-  socket.write = function (this: S, chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
-    writeInTurn(this, sizeOf(chunk, encoding));
-    return (write as (...args: unknown[]) => boolean).call(this, chunk, encoding, callback);
-  } as S['write'];
-  socket.destroy = function (this: S, error?: Error): S {
-    if (corked.delete(this)) this.uncork();
-    return destroy.call(this, error) as S;
-  };
+  const s = socket as Writable as Batched;
+  if (s[OWN_WRITE] !== undefined) return socket;
+  s[OWN_WRITE] = s.write;
+  s[OWN_DESTROY] = s.destroy;
+  s.write = batchedWrite as Batched['write'];
+  s.destroy = batchedDestroy as Batched['destroy'];
   return socket;
+}
+
+function batchedWrite(this: Batched, chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
+  writeInTurn(this, sizeOf(chunk, encoding));
+  return (this[OWN_WRITE] as (...args: unknown[]) => boolean)(chunk, encoding, callback);
+}
+
+function batchedDestroy(this: Batched, error?: Error): Batched {
+  if (corked.delete(this)) this.uncork();
+  return this[OWN_DESTROY](error) as Batched;
 }
 
 function sizeOf(chunk: unknown, encoding: unknown): number {
