@@ -7,13 +7,21 @@
  * To share one frame, subscribers are grouped by (destination, subscription id); the bench clients all
  * subscribe with the same id, so there is one group per destination.
  *
+ * For the idle doors it also holds, with nothing around them, what the chat's other doors hold: an SSE
+ * stream (`/sse/rooms/..`: headers, `retry:`, a comment every 15 s from one timer), a long poll
+ * (`/api/rooms/../poll`: held until its timeout, then `[]`) and a plain WebSocket (`/ws/chat`, no
+ * sub-protocol, nothing said). They carry no messages: only what an idle one costs is measured.
+ *
  * Run as a process: `HOST=127.0.0.1 PORT=0 node dist/bench/bare-ws-server.js`.
  */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { encodeFrame, FrameFormatError, FrameReader, type InboundFrame } from './stomp-wire';
 
 const HEARTBEAT = Buffer.from('\n');
+const SSE_COMMENT_MS = 15_000;
+const POLL_DEFAULT_S = 25;
 
 interface Session {
   reader: FrameReader;
@@ -28,12 +36,20 @@ export interface BareWsServer {
 }
 
 export function startBareWsServer(host: string, port: number, heartbeatMs = 10_000): Promise<BareWsServer> {
+  const streams = new Set<ServerResponse>();
+  const http = createServer((req, res) => serveHttp(req, res, streams));
   const wss = new WebSocketServer({
-    host,
-    port,
-    path: '/chat',
+    noServer: true,
     perMessageDeflate: false,
     handleProtocols: (offered) => (offered.has('v12.stomp') ? 'v12.stomp' : false),
+  });
+  const plain = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+  plain.on('connection', (ws) => ws.on('error', () => ws.terminate()));
+  http.on('upgrade', (req, socket, head) => {
+    const path = (req.url ?? '').split('?')[0];
+    const server = path === '/chat' ? wss : path === '/ws/chat' ? plain : undefined;
+    if (!server) return socket.destroy();
+    server.handleUpgrade(req, socket, head, (ws) => server.emit('connection', ws, req));
   });
   /** destination → subscription id → sockets */
   const topics = new Map<string, Map<string, Set<WebSocket>>>();
@@ -128,19 +144,46 @@ export function startBareWsServer(host: string, port: number, heartbeatMs = 10_0
     ? setInterval(() => { for (const ws of wss.clients) ws.send(HEARTBEAT); }, heartbeatMs)
     : undefined;
 
+  const comments = setInterval(() => { for (const res of streams) res.write(': keep-alive\n\n'); }, SSE_COMMENT_MS);
+  comments.unref();
+
   return new Promise((resolve, reject) => {
-    wss.once('error', reject);
-    wss.once('listening', () => {
+    http.once('error', reject);
+    http.listen(port, host, () => {
       resolve({
-        port: (wss.address() as AddressInfo).port,
+        port: (http.address() as AddressInfo).port,
         close: () => new Promise<void>((done) => {
           clearInterval(heartbeats);
-          for (const ws of wss.clients) ws.terminate();
-          wss.close(() => done());
+          clearInterval(comments);
+          for (const ws of [...wss.clients, ...plain.clients]) ws.terminate();
+          for (const res of streams) res.destroy();
+          wss.close();
+          plain.close();
+          http.closeAllConnections();
+          http.close(() => done());
         }),
       });
     });
   });
+}
+
+/** The HTTP doors, held and nothing more. */
+function serveHttp(req: IncomingMessage, res: ServerResponse, streams: Set<ServerResponse>): void {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  if (req.method === 'GET' && url.pathname.startsWith('/sse/rooms/')) {
+    res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache' });
+    res.write('retry: 3000\n\n');
+    streams.add(res);
+    res.on('close', () => streams.delete(res));
+    return;
+  }
+  if (req.method === 'GET' && /^\/api\/rooms\/[^/]+\/poll$/.test(url.pathname)) {
+    const seconds = Math.min(60, Number(url.searchParams.get('timeout') ?? POLL_DEFAULT_S) || POLL_DEFAULT_S);
+    const timer = setTimeout(() => res.writeHead(200, { 'Content-Type': 'application/json' }).end('[]'), seconds * 1000);
+    res.on('close', () => clearTimeout(timer));
+    return;
+  }
+  res.writeHead(404).end();
 }
 
 if (require.main === module) {

@@ -6,6 +6,7 @@
  */
 import WebSocket from 'ws';
 import { subscriptionList, type ConnectionEvents, type LoadConnection, type Subscriptions } from './load-connection';
+import type { StompChannel } from './stomp-channels';
 import { connectFrame, encodeFrame, FrameReader, FrameFormatError, subscribeFrame, type InboundFrame } from './stomp-wire';
 
 const LF = Buffer.from('\n');
@@ -15,10 +16,61 @@ interface Waiter {
   reject(error: Error): void;
 }
 
+/** STOMP over a plain WebSocket with one sub-protocol: the bench's usual channel. */
+export class WsStompChannel implements StompChannel {
+  readonly clientHeartbeats = true;
+  private ws?: WebSocket;
+
+  constructor(private readonly url: string, private readonly protocol: string) {}
+
+  get isOpen(): boolean {
+    return this.ws?.readyState === WebSocket.OPEN;
+  }
+
+  get bufferedAmount(): number {
+    return this.ws?.bufferedAmount ?? 0;
+  }
+
+  async open(onData: (data: Buffer) => void, onClose: (reason: string) => void): Promise<void> {
+    // The generator shares the machine with the server: skip UTF-8 checks of 100k messages/s it never reads as text.
+    const ws = new WebSocket(this.url, this.protocol, {
+      perMessageDeflate: false, handshakeTimeout: 30_000, skipUTF8Validation: true,
+    });
+    this.ws = ws;
+    ws.on('message', (data: Buffer) => onData(data));
+    ws.on('error', (err) => onClose(`socket error: ${err.message}`));
+    ws.on('close', (code, reason) => onClose(`closed by server: ${code} ${reason.toString() || ''}`.trim()));
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`handshake refused: HTTP ${res.statusCode}`)));
+      ws.once('error', reject);
+    });
+    if (ws.protocol !== this.protocol) throw new Error(`server chose sub-protocol "${ws.protocol}"`);
+  }
+
+  send(data: Buffer): void {
+    this.ws?.send(data);
+  }
+
+  close(graceMs: number): Promise<void> {
+    const ws = this.ws;
+    if (!ws || ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => { ws.terminate(); resolve(); }, graceMs);
+      ws.once('close', () => { clearTimeout(timer); resolve(); });
+      ws.close(1000, 'bench done');
+    });
+  }
+
+  terminate(): void {
+    this.ws?.terminate();
+  }
+}
+
 export class BenchConnection implements LoadConnection {
   private receipts = 0;
   private subscriptionIds = 0;
-  private ws?: WebSocket;
+  private readonly channel: StompChannel;
   private readonly reader = new FrameReader();
   /** CONNECTED (`connected`) and RECEIPTs (`receipt:<id>`) being waited for. */
   private readonly pending = new Map<string, Waiter>();
@@ -31,22 +83,26 @@ export class BenchConnection implements LoadConnection {
 
   constructor(
     private readonly url: string,
-    private readonly protocol: string,
+    protocol: string,
     private readonly events: ConnectionEvents,
     /** The CONNECT `login`: the user's name on a server without tokens. */
     private readonly login?: string,
-  ) {}
+    /** What carries the frames; a WebSocket offering `protocol` unless given (SockJS, say). */
+    channel?: StompChannel,
+  ) {
+    this.channel = channel ?? new WsStompChannel(url, protocol);
+  }
 
   get heartbeatsIn(): number {
     return this.reader.heartbeats;
   }
 
   get isOpen(): boolean {
-    return this.ready && !this.lost && this.ws?.readyState === WebSocket.OPEN;
+    return this.ready && !this.lost && this.channel.isOpen;
   }
 
   get bufferedAmount(): number {
-    return this.ws?.bufferedAmount ?? 0;
+    return this.channel.bufferedAmount;
   }
 
   /** Resolves once the session is CONNECTED and subscribed to every destination given. */
@@ -56,28 +112,16 @@ export class BenchConnection implements LoadConnection {
       await within(this.setUp(host, heartbeatMs, subscriptionList(subscriptions)), timeoutMs, 'setup');
       this.ready = true;
     } catch (err) {
-      this.ws?.terminate();
+      this.channel.terminate();
       throw err;
     }
   }
 
   private async setUp(host: string, heartbeatMs: number, destinations: readonly string[]): Promise<void> {
-    // The generator shares the machine with the server: skip UTF-8 checks of 100k messages/s it never reads as text.
-    const ws = new WebSocket(this.url, this.protocol, {
-      perMessageDeflate: false, handshakeTimeout: 30_000, skipUTF8Validation: true,
-    });
-    this.ws = ws;
-    ws.on('message', (data: Buffer) => this.receive(data));
-    ws.on('error', (err) => this.fail(`socket error: ${err.message}`));
-    ws.on('close', (code, reason) => this.fail(`closed by server: ${code} ${reason.toString() || ''}`.trim()));
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('unexpected-response', (_req, res) => reject(new Error(`handshake refused: HTTP ${res.statusCode}`)));
-      ws.once('error', reject);
-    });
-    if (ws.protocol !== this.protocol) throw new Error(`server chose sub-protocol "${ws.protocol}"`);
+    await this.channel.open((data) => this.receive(data), (reason) => this.fail(reason));
     const connected = this.await(this.pending, 'connected');
-    ws.send(connectFrame(host, heartbeatMs, this.login));
+    // A channel whose every client frame is an HTTP request offers no client heart-beats (0,cy).
+    this.channel.send(connectFrame(host, heartbeatMs, this.login, this.channel.clientHeartbeats ? heartbeatMs : 0));
     const frame = await connected;
     if (frame.header('version') !== '1.2') {
       throw new Error(`server answered version "${frame.header('version')}" to accept-version:1.2`);
@@ -95,7 +139,7 @@ export class BenchConnection implements LoadConnection {
     const receipts = destinations.map((destination) => {
       const id = `sub-${this.subscriptionIds++}`;
       const receipt = this.await(this.pending, `receipt:${id}`);
-      this.ws!.send(subscribeFrame(id, destination, id));
+      this.channel.send(subscribeFrame(id, destination, id));
       return receipt;
     });
     await Promise.all(receipts);
@@ -109,12 +153,12 @@ export class BenchConnection implements LoadConnection {
     if (!this.isOpen) throw new Error('the session is not open');
     const id = `req-${this.subscriptionIds++}`;
     const reply = this.await(this.replies, id);
-    this.ws!.send(subscribeFrame(id, destination));
+    this.channel.send(subscribeFrame(id, destination));
     try {
       return (await within(reply, timeoutMs, `the reply of ${destination}`)).body;
     } finally {
       this.replies.delete(id);
-      if (this.isOpen) this.ws!.send(encodeFrame('UNSUBSCRIBE', { id }));
+      if (this.isOpen) this.channel.send(encodeFrame('UNSUBSCRIBE', { id }));
     }
   }
 
@@ -122,23 +166,17 @@ export class BenchConnection implements LoadConnection {
   publish(destination: string, body: Buffer, contentType: string, receipted: boolean): void {
     const headers: Record<string, string> = { destination, 'content-type': contentType };
     if (receipted) headers.receipt = `r-${++this.receipts}`;
-    this.ws?.send(encodeFrame('SEND', headers, body));
+    this.channel.send(encodeFrame('SEND', headers, body));
   }
 
   heartbeat(): void {
-    if (this.isOpen) this.ws!.send(LF);
+    if (this.isOpen && this.channel.clientHeartbeats) this.channel.send(LF);
   }
 
   /** Closes politely; resolves when the socket is gone (or after `graceMs`, by force). */
   close(graceMs: number): Promise<void> {
     this.closing = true;
-    const ws = this.ws;
-    if (!ws || ws.readyState === WebSocket.CLOSED) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => { ws.terminate(); resolve(); }, graceMs);
-      ws.once('close', () => { clearTimeout(timer); resolve(); });
-      ws.close(1000, 'bench done');
-    });
+    return this.channel.close(graceMs);
   }
 
   private await(waiters: Map<string, Waiter>, key: string): Promise<InboundFrame> {
@@ -157,7 +195,7 @@ export class BenchConnection implements LoadConnection {
     } catch (err) {
       const why = err instanceof FrameFormatError ? err.message : String(err);
       this.fail(`unreadable frame from server: ${why}`);
-      this.ws?.terminate();
+      this.channel.terminate();
       return;
     }
     for (const frame of frames) {

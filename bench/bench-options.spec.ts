@@ -5,7 +5,7 @@ import { DEFAULTS, OptionsError, parseOptions } from './bench-options';
 describe('bench command-line options', () => {
   it('defaults to every scenario against every target at the issue\'s sizes', () => {
     const o = parseOptions([]);
-    assert.deepEqual(o.scenarios, ['fanout', 'bodies', 'rooms', 'idle', 'cluster', 'presence']);
+    assert.deepEqual(o.scenarios, ['fanout', 'bodies', 'rooms', 'idle', 'idle-doors', 'cluster', 'presence']);
     assert.deepEqual(o.targets, ['bare', 'socketio', 'ours', 'stored']);
     assert.equal(o.subscribers, 1000);
     assert.equal(o.rooms * o.roomSize, 2000);
@@ -34,6 +34,7 @@ describe('bench command-line options', () => {
     assert.throws(() => parseOptions(['--workers', '1.5']), /--workers must be an integer/);
     assert.throws(() => parseOptions(['--target', 'rabbit']), /unknown target "rabbit"/);
     assert.throws(() => parseOptions(['--rate']), /--rate needs a value/);
+    assert.throws(() => parseOptions(['--doors', 'sse,carrier-pigeon']), /unknown door "carrier-pigeon"/);
   });
 });
 

@@ -1,9 +1,12 @@
 /** Command-line flags of `node dist/bench/run.js`; every size and duration is bounded. */
 
-export const SCENARIOS = ['fanout', 'bodies', 'rooms', 'idle', 'cluster', 'presence', 'scale'] as const;
+export const SCENARIOS = ['fanout', 'bodies', 'rooms', 'idle', 'idle-doors', 'cluster', 'presence', 'scale'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 /** What a plain run (and `all`) runs: scale takes ~2 min per target, so it runs only when named. */
 export const DEFAULT_SCENARIOS: ScenarioName[] = SCENARIOS.filter((s) => s !== 'scale');
+/** The doors of `idle-doors` besides STOMP over ws (which is `idle`). */
+export const DOORS = ['sockjs-ws', 'sockjs-xhr-streaming', 'sse', 'long-poll', 'plain-ws'] as const;
+export type DoorName = (typeof DOORS)[number];
 /** Standalone benches by other hands, run after ours when built (see extra-benches.ts). */
 export const EXTRAS = ['store', 'idle-http'] as const;
 export type ExtraName = (typeof EXTRAS)[number];
@@ -38,6 +41,8 @@ export interface BenchOptions {
   idle: number;
   idleHoldS: number;
   heartbeatMs: number;
+  /** idle-doors: which doors */
+  doors: DoorName[];
   /** presence and typing in one room */
   presenceUsers: number;
   presenceJoinRate: number;
@@ -72,6 +77,7 @@ export const DEFAULTS: BenchOptions = {
   idle: 10_000,
   idleHoldS: 12,
   heartbeatMs: 10_000,
+  doors: [...DOORS],
   presenceUsers: 1000,
   presenceJoinRate: 50,
   presenceTypers: 100,
@@ -88,8 +94,8 @@ export const DEFAULTS: BenchOptions = {
 };
 
 export const USAGE = `usage: node dist/bench/run.js [flags]
-  --scenario fanout,bodies,rooms,idle,cluster,presence,scale|all  which scenarios (default all: every one but
-                                     scale); store and idle-http name the standalone benches
+  --scenario fanout,bodies,rooms,idle,idle-doors,cluster,presence,scale|all  which scenarios (default all:
+                                     every one but scale); store and idle-http name the standalone benches
                                      (bench/*.bench.ts), which \`all\` runs if built
   --target LIST|all|both             servers, comma-separated: bare (the ws ceiling), socketio (a
                                      Socket.IO room emit), ours (plain /topic), stored (our /app/rooms:
@@ -108,6 +114,7 @@ export const USAGE = `usage: node dist/bench/run.js [flags]
   --idle N                           idle sessions (default 10000)
   --idle-hold S                      how long they stay idle before memory is read (default 12)
   --heartbeat MS                     heart-beat each way (default 10000)
+  --doors LIST                       idle-doors: ${DOORS.join(',')} (default all), --idle of each
   --presence-users N                 presence: named users in one room (default 1000)
   --presence-join-rate N             presence: joins per second, one after another (default 50)
   --presence-typers N                presence: users typing during the typing phase (default 100)
@@ -158,7 +165,7 @@ const NUMBER_FLAGS: Record<string, [keyof BenchOptions, number, number]> = {
 
 export function parseOptions(argv: string[]): BenchOptions {
   const options: BenchOptions = {
-    ...DEFAULTS, scenarios: [...DEFAULTS.scenarios], extras: [...DEFAULTS.extras], targets: [...DEFAULTS.targets],
+    ...DEFAULTS, scenarios: [...DEFAULTS.scenarios], extras: [...DEFAULTS.extras], targets: [...DEFAULTS.targets], doors: [...DEFAULTS.doors],
   };
   const values = options as unknown as Record<string, unknown>;
   for (let i = 0; i < argv.length; i++) {
@@ -183,6 +190,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       }
       values[key] = list;
     }
+    else if (flag === '--doors' || flag === '--door') options.doors = parseDoors(value());
     else if (flag in INTEGER_FLAGS || flag in NUMBER_FLAGS) {
       const [key, min, max] = INTEGER_FLAGS[flag] ?? NUMBER_FLAGS[flag];
       const text = value();
@@ -209,6 +217,13 @@ function parseScenarios(text: string): Pick<BenchOptions, 'scenarios' | 'extras'
     else throw new OptionsError(`unknown scenario "${name}"; use ${[...SCENARIOS, ...EXTRAS].join(', ')} or all`);
   }
   return { scenarios, extras, extrasNamed: true };
+}
+
+function parseDoors(text: string): DoorName[] {
+  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = names.find((n) => !(DOORS as readonly string[]).includes(n));
+  if (names.length === 0 || unknown !== undefined) throw new OptionsError(`unknown door "${unknown ?? text}"; use ${DOORS.join(', ')}`);
+  return names as DoorName[];
 }
 
 function parseTargets(text: string): TargetName[] {

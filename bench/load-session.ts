@@ -7,7 +7,7 @@ import { wallClockMillis } from './bench-payload';
 import { LatencyHistogram } from './latency-histogram';
 import { ServerProcess, type ServerSpec } from './server-process';
 import { split, WorkerPool } from './worker-pool';
-import type { OpenResult, PublishCommand, StatsResult } from './worker-protocol';
+import type { ClientKind, OpenResult, PublishCommand, StatsResult } from './worker-protocol';
 
 export interface PhaseResult {
   sent: number;
@@ -69,10 +69,12 @@ export class LoadSession {
     slices: Array<Array<string | string[] | null>>,
     server: ServerProcess = this.server,
     logins?: Array<Array<string | null>>,
+    door?: { client: ClientKind; url: string },
   ): Promise<OpenSummary> {
     const results: OpenResult[] = await Promise.all(slices.map((subscriptions, i) =>
       this.pool.open(i, {
-        url: server.clientUrl, client: server.client, protocol: 'v12.stomp', heartbeatMs: this.heartbeatMs, subscriptions,
+        url: door?.url ?? server.clientUrl, client: door?.client ?? server.client, protocol: 'v12.stomp',
+        heartbeatMs: this.heartbeatMs, subscriptions,
         logins: logins?.[i], concurrency: OPEN_CONCURRENCY, timeoutMs: 30_000,
       }, 120_000 + subscriptions.length * 20)));
     this.assertServerAlive();

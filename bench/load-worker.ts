@@ -5,6 +5,8 @@
  * answered over IPC (see worker-protocol.ts).
  */
 import { BenchConnection } from './bench-connection';
+import { LongPollBenchConnection, PlainWsBenchConnection, SseBenchConnection } from './door-connections';
+import { SockJsWsChannel, SockJsXhrStreamingChannel } from './stomp-channels';
 import { chatJsonPayload, decodePayload, encodePayload, wallClockMillis } from './bench-payload';
 import { LatencyHistogram } from './latency-histogram';
 import type { ConnectionEvents, LoadConnection } from './load-connection';
@@ -95,9 +97,7 @@ async function open(cmd: OpenCommand): Promise<OpenResult> {
       const identity = login === undefined ? undefined : { ownUser: Buffer.from(`"user":${JSON.stringify(login)}`), typist: false };
       identities[base + index] = identity;
       const events = eventsFor(identity);
-      const conn: LoadConnection = cmd.client === 'socketio'
-        ? new SocketIoBenchConnection(cmd.url, events)
-        : new BenchConnection(cmd.url, cmd.protocol, events, login);
+      const conn = connectionFor(cmd, events, login);
       try {
         await conn.open(cmd.heartbeatMs, cmd.subscriptions[index], cmd.timeoutMs);
         connections[base + index] = conn;
@@ -115,6 +115,18 @@ async function open(cmd: OpenCommand): Promise<OpenResult> {
   }
   await Promise.all(Array.from({ length: Math.max(1, cmd.concurrency) }, runOne));
   return { opened, failed: cmd.subscriptions.length - opened, errors: [...errors], elapsedMs: Date.now() - started };
+}
+
+function connectionFor(cmd: OpenCommand, events: ConnectionEvents, login: string | undefined): LoadConnection {
+  switch (cmd.client) {
+    case 'socketio': return new SocketIoBenchConnection(cmd.url, events);
+    case 'sockjs-ws': return new BenchConnection(cmd.url, cmd.protocol, events, login, new SockJsWsChannel(cmd.url));
+    case 'sockjs-xhr-streaming': return new BenchConnection(cmd.url, cmd.protocol, events, login, new SockJsXhrStreamingChannel(cmd.url));
+    case 'sse': return new SseBenchConnection(cmd.url, events);
+    case 'long-poll': return new LongPollBenchConnection(cmd.url, events);
+    case 'plain-ws': return new PlainWsBenchConnection(cmd.url, events);
+    default: return new BenchConnection(cmd.url, cmd.protocol, events, login);
+  }
 }
 
 /**

@@ -15,6 +15,8 @@ export interface ResultRow {
   delivered?: string;
   notes: string[];
   failed?: string;
+  /** The key of the reference target's row this row is compared with, when not its own key. */
+  referenceKey?: string;
   /** false: the figures are shown for information only and kept out of the ratio table. */
   comparable?: boolean;
 }
@@ -71,9 +73,9 @@ function ratioRows(rows: ResultRow[], reference: string): string[][] {
   const out: string[][] = [];
   const usable = (r: ResultRow): boolean => !r.failed && r.comparable !== false;
   for (const key of [...new Set(rows.map((r) => r.key))]) {
-    const other = rows.find((r) => r.key === key && r.target === reference && usable(r));
-    if (!other) continue;
     for (const ours of rows.filter((r) => r.key === key && OURS.includes(r.target) && usable(r))) {
+      const other = rows.find((r) => r.key === (ours.referenceKey ?? key) && r.target === reference && usable(r));
+      if (!other) continue;
       const add = (metric: string, a: number | undefined, b: number | undefined, digits: number): void => {
         if (a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b === 0) return;
         out.push([ours.scenario, ours.target, metric, fmt(a, digits), fmt(b, digits), `${(a / b).toFixed(2)}x`]);

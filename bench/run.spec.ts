@@ -61,6 +61,37 @@ describe('bench/run.js end to end against the bare ws ceiling (tiny sizes)', () 
     }
   });
 
+  it('holds every idle door: the bare ceiling\'s SSE, poll and plain socket, our SockJS transports, each compared with its ceiling', { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-run-'));
+    try {
+      const json = join(dir, 'out.json');
+      const { stdout } = await run(process.execPath, [
+        join(__dirname, 'run.js'), '--target', 'bare,ours', '--workers', '2', '--idle', '12', '--idle-hold', '0',
+        '--scenario', 'idle-doors', '--doors', 'sockjs-ws,sockjs-xhr-streaming,sse,long-poll,plain-ws', '--json', json,
+      ], { timeout: 110_000 });
+      const rows = (JSON.parse(readFileSync(json, 'utf8')) as { rows: ResultRow[] }).rows;
+      assert.deepEqual(rows.map((r) => [r.key, r.target, r.failed]), [
+        ['idle-sse', 'bare ws', undefined],
+        ['idle-long-poll', 'bare ws', undefined],
+        ['idle-plain-ws', 'bare ws', undefined],
+        ['idle-sockjs-ws', 'ours', undefined],
+        ['idle-sockjs-xhr-streaming', 'ours', undefined],
+        ['idle-sse', 'ours', undefined],
+        ['idle-long-poll', 'ours', undefined],
+        ['idle-plain-ws', 'ours', undefined],
+      ]);
+      for (const r of rows) {
+        assert.match(r.notes[0], /^12 \w+ opened at \d+\/s; 12 still open after 0 s$/, `${r.scenario} / ${r.target}: ${r.notes.join('; ')}`);
+        assert.ok(Number.isFinite(r.rssPerConnKiB), `${r.scenario}: RSS/conn`);
+      }
+      // xhr-streaming is measured against the bare SSE stream, SockJS's websocket against bare STOMP over ws (not in this run).
+      assert.match(stdout, /idle 12 SockJS xhr-streaming sessions\s+ours\s+RSS\/conn KiB\s.*\dx/);
+      assert.doesNotMatch(stdout, /idle 12 SockJS websocket sessions\s+ours\s+RSS\/conn KiB/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a bad flag with exit status 2 and the usage', async () => {
     await assert.rejects(run(process.execPath, [join(__dirname, 'run.js'), '--subscribers', 'many']), (err: { code: number; stderr: string }) => {
       assert.equal(err.code, 2);

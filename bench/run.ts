@@ -14,6 +14,7 @@ import { runBodies } from './scenarios/bodies.scenario';
 import { runCluster } from './scenarios/cluster.scenario';
 import { runFanout } from './scenarios/fanout.scenario';
 import { runIdle } from './scenarios/idle.scenario';
+import { runIdleDoors } from './scenarios/idle-doors.scenario';
 import type { Log } from './scenarios/phase-row';
 import { runPresence } from './scenarios/presence.scenario';
 import { runRooms } from './scenarios/rooms.scenario';
@@ -25,12 +26,14 @@ const RUNNERS: Record<ScenarioName, (t: TargetName, o: BenchOptions, log: Log) =
   bodies: runBodies,
   rooms: runRooms,
   idle: runIdle,
+  'idle-doors': runIdleDoors,
   cluster: runCluster,
   presence: runPresence,
   scale: runScale,
 };
 const KEYS: Record<ScenarioName, string> = {
-  fanout: 'fanout-fixed', bodies: 'bodies', rooms: 'rooms', idle: 'idle', cluster: 'cluster-fixed', presence: 'presence-join', scale: 'scale-fit',
+  fanout: 'fanout-fixed', bodies: 'bodies', rooms: 'rooms', idle: 'idle', 'idle-doors': 'idle-doors', cluster: 'cluster-fixed', presence: 'presence-join',
+  scale: 'scale-fit',
 };
 
 /** However the scenarios behave, the whole run ends by then. */

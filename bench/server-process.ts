@@ -99,6 +99,11 @@ export class ServerProcess {
     return !this.exited;
   }
 
+  /** `http://127.0.0.1:PORT`: where the HTTP doors (SSE, long polls, SockJS, /ws/chat) are. */
+  get origin(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
   get wsUrl(): string {
     return `ws://127.0.0.1:${this.port}/chat`;
   }

@@ -35,11 +35,12 @@ export function encodeFrame(command: string, headers: Record<string, string>, bo
   return Buffer.concat([headBuf, bodyBuf ?? Buffer.alloc(0), Buffer.from([NUL])]);
 }
 
-export function connectFrame(host: string, heartbeatMs: number, login?: string): Buffer {
+/** `sendEveryMs`: what the client offers to send (cx); it asks for `heartbeatMs` from the server (cy). */
+export function connectFrame(host: string, heartbeatMs: number, login?: string, sendEveryMs = heartbeatMs): Buffer {
   const headers: Record<string, string> = {
     'accept-version': '1.2',
     host,
-    'heart-beat': `${heartbeatMs},${heartbeatMs}`,
+    'heart-beat': `${sendEveryMs},${heartbeatMs}`,
   };
   if (login) headers.login = login;
   return encodeFrame('CONNECT', headers);

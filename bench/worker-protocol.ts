@@ -5,10 +5,17 @@
 import type { SparseHistogram } from './latency-histogram';
 import type { RoomEventCount, RoomEventKind } from './room-event-tally';
 
+/**
+ * How a worker's connections speak: STOMP over a WebSocket, Socket.IO, STOMP over SockJS (its websocket or
+ * xhr-streaming transport; `url` is the SockJS endpoint), or one of the chat's doors without STOMP (`url`
+ * is the server's origin; a connection's first subscription names its room).
+ */
+export type ClientKind = 'stomp' | 'socketio' | 'sockjs-ws' | 'sockjs-xhr-streaming' | 'sse' | 'long-poll' | 'plain-ws';
+
 export interface OpenCommand {
   kind: 'open';
   url: string;
-  client: 'stomp' | 'socketio';
+  client: ClientKind;
   /** WebSocket sub-protocol offered to a STOMP target, e.g. v12.stomp. */
   protocol: string;
   heartbeatMs: number;
