@@ -20,6 +20,8 @@ export class SendLimit {
   private flushedAtLastLook = 0;
   private timer: NodeJS.Timeout | undefined;
   private dropped = false;
+  /** Waiting for the end of the turn to learn whether the bytes just written are really stuck. */
+  private judging = false;
 
   constructor(
     private readonly limits: SendLimits,
@@ -36,7 +38,7 @@ export class SendLimit {
 
   /** Nothing is waiting and no clock runs: the same as a fresh one, so its owner may let it go. */
   get isIdle(): boolean {
-    return !this.dropped && this.blockedSince === 0;
+    return !this.dropped && this.blockedSince === 0 && !this.judging;
   }
 
   /** After a write of `bytes`: judge the queue as it is now. */
@@ -47,14 +49,30 @@ export class SendLimit {
     // The hot path: a client that keeps up has nothing pending and no timer to clear.
     if (pending === 0) return this.blockedSince === 0 ? undefined : this.clear();
     if (pending > this.limits.bufferBytes) return this.drop();
-    const now = performance.now();
     if (this.blockedSince === 0) {
-      this.blockedSince = now;
-      this.flushedAtLastLook = this.bytesWritten - pending;
-      this.arm(this.limits.timeLimitMs);
-    } else if (!this.progressed(pending, now) && now - this.blockedSince > this.limits.timeLimitMs) {
-      this.drop();
+      // Bytes written in this turn are mostly only held for its end (writes are batched per turn), so
+      // a clock started now would run, with its timer, after almost every write of every idle client.
+      // Whether they are stuck is known once the turn's writes have gone out.
+      if (!this.judging) {
+        this.judging = true;
+        judgeAfterTurn(this);
+      }
+      return;
     }
+    const now = performance.now();
+    if (!this.progressed(pending, now) && now - this.blockedSince > this.limits.timeLimitMs) this.drop();
+  }
+
+  /** @internal after the turn of a write that left bytes waiting: they are still waiting, so the clock starts. */
+  afterTurn(): void {
+    this.judging = false;
+    if (this.dropped || this.blockedSince !== 0) return;
+    const pending = this.buffered();
+    if (pending === 0) return;
+    if (pending > this.limits.bufferBytes) return this.drop();
+    this.blockedSince = performance.now();
+    this.flushedAtLastLook = this.bytesWritten - pending;
+    this.arm(this.limits.timeLimitMs);
   }
 
   /**
@@ -102,6 +120,24 @@ export class SendLimit {
     this.dropped = true;
     this.onSlow();
   }
+}
+
+const toJudge = new Set<SendLimit>();
+let judgeScheduled = false;
+
+function judgeAfterTurn(limit: SendLimit): void {
+  toJudge.add(limit);
+  if (judgeScheduled) return;
+  judgeScheduled = true;
+  // setImmediate runs after the turn's process.nextTick callbacks, where the batched writes are uncorked.
+  setImmediate(judgeAll);
+}
+
+function judgeAll(): void {
+  judgeScheduled = false;
+  const limits = [...toJudge];
+  toJudge.clear();
+  for (const limit of limits) limit.afterTurn();
 }
 
 /** How long a closing WebSocket may take to finish its close handshake before it is cut (every door). */

@@ -612,7 +612,8 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
       this.meter.slowConsumer();
       this.close(CloseCode.SlowConsumer, 'slow consumer', 'slow-consumer');
     });
-    this.sendLimit.written(0);
+    // The turn is over already: the clock starts now.
+    this.sendLimit.afterTurn();
   }
 
   // ---- endings ----------------------------------------------------------------------------------
