@@ -54,7 +54,7 @@ export function serverSpec(target: TargetName, connections: number, heartbeatMs:
   const fds = connections + 512;
   // BENCH_CPU_PROF=DIR: every server writes a V8 CPU profile there when it stops (open it in Chrome's DevTools).
   const profileDir = process.env.BENCH_CPU_PROF;
-  const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const nodeArgs = ['--expose-gc', '-r', join(__dirname, 'gc-on-signal.js'), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
   const base = { label: TARGET_LABELS[target], script: SCRIPTS[target], fds, client: clientKind(target), nodeArgs };
   if (target === 'bare' || target === 'socketio') return { ...base, env: common, startTimeoutMs: 10_000 };
   return {

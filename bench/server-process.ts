@@ -113,6 +113,13 @@ export class ServerProcess {
     return this.client === 'socketio' ? `http://127.0.0.1:${this.port}` : this.wsUrl;
   }
 
+  /** Asks the server for a full garbage collection (bench servers preload gc-on-signal.js) and gives it time. */
+  async collectGarbage(): Promise<void> {
+    if (this.exited) return;
+    this.child.kill('SIGUSR2');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+
   rssBytes(): number {
     return rssBytes(this.pid);
   }

@@ -44,6 +44,7 @@ export async function holdIdle(target: TargetName, o: BenchOptions, log: Log, do
   try {
     session = await LoadSession.start(serverSpec(target, o.idle, o.heartbeatMs), REPO_ROOT, o.workers, o.idle, o.heartbeatMs);
     await sleep(1_000);
+    await session.server.collectGarbage();
     const rssBefore = session.server.rssBytes();
     const opened = await door.open(session);
     if (opened.opened === 0) throw new Error(`no connection could be opened: ${opened.errors.join('; ')}`);
@@ -57,6 +58,7 @@ export async function holdIdle(target: TargetName, o: BenchOptions, log: Log, do
     const after = await session.stats();
     const heldS = (Date.now() - heldFrom) / 1000;
     const serverCpuPct = ((session.server.cpuSeconds() - serverCpuBefore) / heldS) * 100;
+    await session.server.collectGarbage();
     const rssAfter = session.server.rssBytes();
     session.assertServerAlive();
 
