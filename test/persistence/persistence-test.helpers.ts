@@ -4,11 +4,14 @@ import { join } from 'node:path';
 import type { DataSource, Logger as TypeOrmLogger } from 'typeorm';
 import { openDataSource, TypeOrmChatRepository, type DataSourceSettings } from '@app/persistence';
 
-/** Counts transactions by the BEGIN statements sent (SQLite and PostgreSQL spell it differently, the fresh batch path sends a bare BEGIN). */
+/**
+ * Counts transactions by the BEGIN statements sent (SQLite and PostgreSQL spell it differently), and
+ * SQLite's fresh batch INSERT, which is a transaction of its own (autocommit).
+ */
 export class TransactionCounter implements TypeOrmLogger {
   transactions = 0;
   logQuery(query: string): void {
-    if (/^(BEGIN|START TRANSACTION)\b/i.test(query)) this.transactions += 1;
+    if (/^(BEGIN|START TRANSACTION)\b/i.test(query) || /^WITH v\(ord,/.test(query)) this.transactions += 1;
   }
   logQueryError(): void {}
   logQuerySlow(): void {}

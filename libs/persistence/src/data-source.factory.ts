@@ -7,6 +7,7 @@ import { messageSchema } from './message.entity';
 import { moderationSchemas } from './moderation.entity';
 import { roomSchemas } from './room.entity';
 import { MIGRATIONS } from './migrations';
+import { releaseStatements } from './sqlite-statements';
 
 export interface DataSourceSettings {
   /**
@@ -77,6 +78,14 @@ export async function openDataSource(url: string, settings: DataSourceSettings =
     mkdirSync(dirname(options.database), { recursive: true });
   }
   const dataSource = new DataSource(options);
+  if (options.type === 'sqlite') {
+    // The fresh batch path keeps prepared statements, and SQLite will not close with any left open.
+    const destroy = dataSource.destroy.bind(dataSource);
+    dataSource.destroy = async () => {
+      await releaseStatements(dataSource);
+      return destroy();
+    };
+  }
   await dataSource.initialize();
   try {
     if (options.type === 'sqlite') {

@@ -1,18 +1,22 @@
 import type { DataSource } from 'typeorm';
-import type { AppendResult, NewMessage } from '@app/chat';
+import type { AppendResult, NewMessage, StoredMessage } from '@app/chat';
 import { MESSAGES_TABLE, ROOM_SEQUENCES_TABLE } from './message.entity';
+import { keptStatement, rawSqlite } from './sqlite-statements';
 
 /**
- * The common case of `append`: a batch of new messages, none of them a retry of a stored one. It costs
- * one trip to the database's thread (SQLite) or one statement between BEGIN and COMMIT (PostgreSQL)
- * instead of one per step: every room's counter is moved on by its share of the batch, and each row's
- * seq is computed in the INSERT from the moved counter, so nothing has to come back to JavaScript
- * between the two. If any row meets the client-message-id index (a retry of a message already stored),
- * the transaction is rolled back and the caller takes the checked path, which looks retries up first.
+ * The common case of `append`: a batch with no client-message-id twice in it. Instead of one statement
+ * per step (lock the rooms, look up retries, insert, move the counters), the numbering is done inside
+ * one INSERT, so nothing has to come back to JavaScript in between.
  *
- * Ids follow batch order (the INSERT's ORDER BY), and the counter rows are locked (PostgreSQL) or the
- * database is (SQLite, BEGIN IMMEDIATE) from before the ids are drawn until COMMIT, so a room's seq
- * order and id order stay its commit order, as on the checked path.
+ * - SQLite (one writer): one autocommit statement numbers each room from its highest seq and leaves out
+ *   retries of stored messages before numbering (insertFreshSqlite).
+ * - PostgreSQL (several writers): between BEGIN and COMMIT, one statement moves the rooms' counters
+ *   (locking their rows until COMMIT) and numbers the rows from the moved values; if a row then meets
+ *   the client-message-id index (a retry), the transaction is rolled back and the caller takes the
+ *   checked path, which looks retries up first (insertFreshPostgres).
+ *
+ * Ids follow batch order (the INSERT's ORDER BY), and the rooms are locked from before the ids are drawn
+ * until the commit, so a room's seq order and id order stay its commit order, as on the checked path.
  */
 
 /** Rows per statement: 7 parameters each stays far below both databases' bound-parameter limits. */
@@ -66,15 +70,13 @@ function results(p: Plan, inserted: Array<{ id: number | string; room: string; s
 }
 
 /** Moves each room's counter on by its count (creating it for a new room); the row stays locked. */
-function countersSql(values: string, returning: boolean): string {
+function countersSql(values: string): string {
   return `insert into "${ROOM_SEQUENCES_TABLE}" ("room", "last_seq") VALUES ${values}
-   ON CONFLICT ("room") DO UPDATE SET "last_seq" = "${ROOM_SEQUENCES_TABLE}"."last_seq" + excluded."last_seq"${returning ? ' RETURNING "room", "last_seq"' : ''}`;
+   ON CONFLICT ("room") DO UPDATE SET "last_seq" = "${ROOM_SEQUENCES_TABLE}"."last_seq" + excluded."last_seq"
+   RETURNING "room", "last_seq"`;
 }
 
-/**
- * The rows come in as `v`, the moved counters as `c`. `WHERE true` keeps SQLite from reading ON CONFLICT
- * as the join's ON; lower-case `insert` sends it through TypeORM's all() on SQLite, which keeps RETURNING.
- */
+/** The rows come in as `v`, the moved counters as `c`. */
 function messagesSql(withClause: string, counters: string): string {
   return `${withClause} insert into "${MESSAGES_TABLE}" ("room", "seq", "sender", "text", "sent_at", "client_message_id")
    SELECT v.room, c.last_seq - v.below, v.sender, v.text, v.sent_at, v.cid FROM v JOIN ${counters} ON c.room = v.room
@@ -83,64 +85,78 @@ function messagesSql(withClause: string, counters: string): string {
    RETURNING "id", "room", "seq"`;
 }
 
-/** The sqlite3 Database under TypeORM's SQLite driver. */
-interface RawSqlite {
-  serialize(queue: () => void): void;
-  run(sql: string, params: unknown[], done: (error: Error | null) => void): void;
-  all(sql: string, params: unknown[], done: (error: Error | null, rows: unknown[]) => void): void;
-}
+/** Batches up to this many rows run a kept statement (one per size); bigger ones are rare and amortize a parse. */
+const KEPT_UP_TO = 32;
 
 /**
- * SQLite: BEGIN, the counters and the INSERT are queued together (serialized, so in that order) and
- * run back to back on sqlite3's thread; only COMMIT or ROLLBACK waits for their answer.
- * The caller holds the DataSource's write turn (serializedWrite), so no TypeORM transaction is open.
+ * SQLite: one statement in autocommit, which SQLite runs as its own write transaction (taking the write
+ * lock before it reads, so no other process can commit in between). SQLite has one writer, so a room's
+ * next number is simply its highest `seq` plus the row's rank among the batch's new rows of that room;
+ * a retry of a stored message is left out by NOT EXISTS before anything is numbered, so it takes no
+ * number, and the caller is told which rows those were. `room_sequences` is PostgreSQL's lock and is not
+ * kept here (the checked path on SQLite reads the highest seq too).
+ *
+ * One statement, kept prepared, is one trip to sqlite3's thread: four fresh statements (BEGIN, counters,
+ * INSERT, COMMIT) were twelve, each a hand-off to the thread pool and back through the event loop,
+ * ~0.6 ms of CPU for a one-message batch.
+ *
+ * `lookup` finds stored messages by retry key; it is used only when a row was left out.
  */
-export function insertFreshSqlite(dataSource: DataSource, batch: readonly NewMessage[], persistSentAt: (date: Date) => unknown): Promise<AppendResult[] | undefined> {
-  const db = (dataSource.driver as unknown as { databaseConnection: RawSqlite }).databaseConnection;
-  const p = plan(batch, persistSentAt);
-  const counterParams = p.counts.flat();
-  const rowParams: unknown[] = [];
-  for (let i = 0; i < p.rows.length; i++) {
-    const { message: m, sentAt, below } = p.rows[i];
-    rowParams.push(i, m.room, below, m.from, m.text, sentAt, m.clientMessageId ?? null);
-  }
-  const withClause = `WITH v(ord, room, below, sender, text, sent_at, cid) AS (VALUES ${p.rows.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')})`;
-  const insert = messagesSql(withClause, `"${ROOM_SEQUENCES_TABLE}" c`);
-  const counters = countersSql(p.counts.map(() => '(?, ?)').join(', '), false);
-  const step = <T>(queue: (done: (error: Error | null, value?: T) => void) => void) =>
-    new Promise<T>((resolve, reject) => queue((error, value) => (error ? reject(error) : resolve(value as T))));
-  // Through TypeORM's logger like every other statement, so the app's query logging still sees them.
-  const log = (sql: string, params: unknown[]) => dataSource.logger.logQuery(sql, params);
-  const run = (sql: string, params: unknown[] = []) => {
-    log(sql, params);
-    return step<void>((done) => db.run(sql, params, done));
-  };
-  let begun!: Promise<void>;
-  let moved!: Promise<void>;
-  let inserted!: Promise<Array<{ id: number; room: string; seq: number }>>;
-  // A deferred BEGIN takes no lock, so nothing but an open transaction could refuse it, and the write
-  // turn (serializedWrite) rules that out: the statements behind it never run in autocommit. The
-  // counters statement then waits for the write lock (busy timeout) like any writer.
-  db.serialize(() => {
-    begun = run('BEGIN');
-    moved = run(counters, counterParams);
-    log(insert, rowParams);
-    inserted = step((done) => db.all(insert, rowParams, done as (e: Error | null, rows: unknown[]) => void));
+export async function insertFreshSqlite(
+  dataSource: DataSource,
+  batch: readonly NewMessage[],
+  persistSentAt: (date: Date) => unknown,
+  lookup: (messages: readonly NewMessage[]) => Promise<Array<{ clientMessageId: string | null; message: StoredMessage }>>,
+): Promise<AppendResult[]> {
+  const params: unknown[] = [];
+  batch.forEach((m, i) => params.push(i, m.room, m.from, m.text, persistSentAt(m.sentAt), m.clientMessageId ?? null));
+  const sql = `WITH v(ord, room, sender, text, sent_at, cid) AS (VALUES ${batch.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')})
+   insert into "${MESSAGES_TABLE}" ("room", "seq", "sender", "text", "sent_at", "client_message_id")
+   SELECT v.room,
+     (SELECT COALESCE(MAX(m.seq), 0) FROM "${MESSAGES_TABLE}" m WHERE m.room = v.room) + ROW_NUMBER() OVER (PARTITION BY v.room ORDER BY v.ord),
+     v.sender, v.text, v.sent_at, v.cid
+   FROM v
+   WHERE v.cid IS NULL OR NOT EXISTS (
+     SELECT 1 FROM "${MESSAGES_TABLE}" m WHERE m.room = v.room AND m.sender = v.sender AND m.client_message_id = v.cid)
+   ORDER BY v.ord
+   RETURNING "id", "room", "seq"`;
+  dataSource.logger.logQuery(sql, params);
+  const inserted = await new Promise<Array<{ id: number; room: string; seq: number }>>((resolve, reject) => {
+    const done = (error: Error | null, rows: unknown[]) => (error ? reject(error) : resolve(rows as Array<{ id: number; room: string; seq: number }>));
+    if (batch.length <= KEPT_UP_TO) keptStatement(dataSource, sql).all(params, done);
+    else rawSqlite(dataSource).all(sql, params, done);
   });
-  return (async () => {
-    let outcome: AppendResult[] | undefined;
-    try {
-      await begun;
-      await moved;
-      outcome = results(p, await inserted);
-    } catch (error) {
-      const [began] = await Promise.allSettled([begun, moved, inserted]);
-      if (began.status === 'fulfilled') await run('ROLLBACK');
-      throw error;
+  // Which rows were left out as retries: only asked when some were.
+  const earlier = new Map<number, StoredMessage>();
+  if (inserted.length < batch.length) {
+    const fresh = new Set(inserted.map((r) => Number(r.id)));
+    const keyed = batch.map((m, i) => [m, i] as const).filter(([m]) => m.clientMessageId != null);
+    const found = new Map((await lookup(keyed.map(([m]) => m))).map((s) => [retryKeyOf(s.message.room, s.message.from, s.clientMessageId ?? undefined), s.message]));
+    for (const [m, i] of keyed) {
+      const stored = found.get(retryKeyOf(m.room, m.from, m.clientMessageId!));
+      if (stored && !fresh.has(stored.id)) earlier.set(i, stored);
     }
-    await run(outcome ? 'COMMIT' : 'ROLLBACK');
-    return outcome;
-  })();
+  }
+  // The new rows of each room, in batch order, took that room's returned numbers in ascending order.
+  const numbers = new Map<string, Array<{ id: number; seq: number }>>();
+  for (const row of inserted) numbers.set(row.room, [...(numbers.get(row.room) ?? []), { id: Number(row.id), seq: Number(row.seq) }]);
+  for (const list of numbers.values()) list.sort((x, y) => x.seq - y.seq);
+  const taken = new Map<string, number>();
+  const out = batch.map((m, i): AppendResult => {
+    const stored = earlier.get(i);
+    if (stored) return { message: stored, duplicate: true };
+    const k = taken.get(m.room) ?? 0;
+    taken.set(m.room, k + 1);
+    const row = numbers.get(m.room)?.[k];
+    if (!row) throw new Error(`append: no number for message ${i} of the batch in ${m.room}`);
+    return { message: { id: row.id, room: m.room, seq: row.seq, from: m.from, text: m.text, sentAt: m.sentAt }, duplicate: false };
+  });
+  if ([...taken.values()].reduce((n, k) => n + k, 0) !== inserted.length) throw new Error('append: the stored rows do not match the batch');
+  return out;
+}
+
+function retryKeyOf(room: string, from: string, clientMessageId: string | undefined): string {
+  return JSON.stringify([room, from, clientMessageId ?? null]);
 }
 
 /**
@@ -159,7 +175,7 @@ export async function insertFreshPostgres(dataSource: DataSource, batch: readonl
   const rowValues = p.rows
     .map(({ message: m, sentAt, below }, i) => `(${$(i, 'integer')}, ${$(m.room, 'varchar')}, ${$(below, 'integer')}, ${$(m.from, 'varchar')}, ${$(m.text, 'text')}, ${$(sentAt, 'timestamptz')}, ${$(m.clientMessageId ?? null, 'varchar')})`)
     .join(', ');
-  const sql = messagesSql(`WITH c AS (${countersSql(counterValues, true)}), v(ord, room, below, sender, text, sent_at, cid) AS (VALUES ${rowValues})`, 'c');
+  const sql = messagesSql(`WITH c AS (${countersSql(counterValues)}), v(ord, room, below, sender, text, sent_at, cid) AS (VALUES ${rowValues})`, 'c');
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {

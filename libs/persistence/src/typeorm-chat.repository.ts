@@ -18,10 +18,11 @@ interface InsertedRow {
 /**
  * ChatRepository over TypeORM (SQLite or PostgreSQL).
  *
- * `append` writes a whole batch in one transaction. A batch without retries takes the fresh path
- * (fresh-batch.insert.ts: counters and rows in one go). Otherwise, or when a row turns out to be a retry
- * of a stored message, the checked path: it locks the batch's rooms (their `room_sequences`
- * rows), looks up client-message-id retries, then inserts with one multi-row INSERT per 500 rows, each
+ * `append` writes a whole batch in one transaction. A batch without a retry key twice in it takes the
+ * fresh path (fresh-batch.insert.ts: numbered inside one INSERT). Otherwise, or on PostgreSQL when a row
+ * turns out to be a retry of a stored message, the checked path: it locks the batch's rooms (their
+ * `room_sequences` rows; on SQLite the write lock, numbering from the highest seq), looks up
+ * client-message-id retries, then inserts with one multi-row INSERT per 500 rows, each
  * message numbered next in its room (#12). Because the lock is held from before the ids are drawn until
  * COMMIT, two processes writing one room commit one after the other, and the room's seq and id order is
  * its commit order; a retry racing another process waits for it and is then found as a duplicate.
@@ -107,7 +108,12 @@ export class TypeOrmChatRepository implements ChatRepository {
     if (repeats.length === 0 && batch.length <= FRESH_BATCH_MAX) {
       const sentAtColumn = this.messages.metadata.findColumnWithPropertyName('sentAt')!;
       const persist = (date: Date) => this.dataSource.driver.preparePersistentValue(date, sentAtColumn);
-      const fresh = this.kind === 'postgres' ? await insertFreshPostgres(this.dataSource, batch, persist) : await insertFreshSqlite(this.dataSource, batch, persist);
+      if (this.kind === 'sqlite') {
+        const lookup = async (keyed: readonly NewMessage[]) =>
+          (await this.findByKeys(this.dataSource.manager, keyed)).map((row) => ({ clientMessageId: row.clientMessageId, message: toStored(row) }));
+        return insertFreshSqlite(this.dataSource, batch, persist, lookup);
+      }
+      const fresh = await insertFreshPostgres(this.dataSource, batch, persist);
       if (fresh) return fresh;
     }
     const repeated = new Set(repeats.map(([i]) => i));
@@ -161,6 +167,19 @@ export class TypeOrmChatRepository implements ChatRepository {
       for (const row of rows) last.set(row.room, Number(row.last_seq));
     }
     for (const room of rooms) if (!last.has(room)) throw new Error(`room ${room}: its sequence row could not be locked`);
+    if (this.kind === 'sqlite') {
+      // SQLite's fresh path numbers from the highest seq and leaves room_sequences alone (one writer, no
+      // row lock needed), so here too the upsert above only took the write lock and the rows tell the rest.
+      for (let start = 0; start < rooms.length; start += INSERT_CHUNK) {
+        const chunk = rooms.slice(start, start + INSERT_CHUNK);
+        const rows: Array<{ room: string; last: number | null }> = await manager.query(
+          `SELECT "room", MAX("seq") AS "last" FROM "messages" WHERE "room" IN (${chunk.map(() => '?').join(', ')}) GROUP BY "room"`,
+          chunk,
+        );
+        for (const room of chunk) last.set(room, 0);
+        for (const row of rows) last.set(row.room, Number(row.last ?? 0));
+      }
+    }
     return last;
   }
 
