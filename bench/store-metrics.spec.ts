@@ -26,6 +26,12 @@ describe('store metrics of a phase', () => {
       'store: 100 batches of 4.0 posts on average; commit p50 ≤ 1 ms, p99 ≤ 5 ms; commit to fan-out p50 ≤ 1 ms, p99 ≤ 1 ms');
   });
 
+  it('names room feed holds and gap fills when there were any', () => {
+    const before = parseStoreMetrics(`${scrape([0, 0, 0, 0], [0, 0, 0, 0], 0, 0)}\nchat_room_feed_held_total 2`);
+    const after = parseStoreMetrics(`${scrape([1, 1, 1, 1], [1, 1, 1, 1], 1, 1)}\nchat_room_feed_held_total 5\nchat_room_feed_gap_fills_total 1`);
+    assert.match(describeStore(before, after), /; room feeds held 3 messages for a predecessor, 1 store reads for a gap$/);
+  });
+
   it('says so when nothing was committed, and reads a server without the histograms as empty', () => {
     const none = parseStoreMetrics('# nothing here\n');
     assert.deepEqual(none.commit, []);

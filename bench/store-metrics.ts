@@ -13,6 +13,9 @@ export interface StoreSnapshot {
   publish: Buckets;
   batches: number;
   posts: number;
+  /** Room messages a feed held for a predecessor, and store reads after one waited too long. */
+  held: number;
+  gapFills: number;
 }
 
 /** The buckets of one histogram in Prometheus text (labels other than `le` are not expected). */
@@ -34,6 +37,8 @@ export function parseStoreMetrics(text: string): StoreSnapshot {
     publish: parseBuckets(text, 'chat_store_publish_seconds'),
     batches: scalar(text, 'chat_store_batch_messages_count'),
     posts: scalar(text, 'chat_store_batch_messages_sum'),
+    held: scalar(text, 'chat_room_feed_held_total'),
+    gapFills: scalar(text, 'chat_room_feed_gap_fills_total'),
   };
 }
 
@@ -78,8 +83,12 @@ export function describeStore(before: StoreSnapshot, after: StoreSnapshot): stri
     return `> ${ms(finite.length > 0 ? finite[finite.length - 1][0] : 0)}`;
   };
   const q = (b: Buckets, a: Buckets) => `p50 ${bound(b, a, 0.5)}, p99 ${bound(b, a, 0.99)}`;
+  const held = after.held - before.held;
+  const fills = after.gapFills - before.gapFills;
+  // A message held by its room's feed waited for an earlier one: on one node that should never happen.
+  const feed = held > 0 || fills > 0 ? `; room feeds held ${held} messages for a predecessor, ${fills} store reads for a gap` : '';
   return `store: ${batches} batches of ${((after.posts - before.posts) / batches).toFixed(1)} posts on average; ` +
-    `commit ${q(before.commit, after.commit)}; commit to fan-out ${q(before.publish, after.publish)}`;
+    `commit ${q(before.commit, after.commit)}; commit to fan-out ${q(before.publish, after.publish)}${feed}`;
 }
 
 /** Reads the histograms; undefined when the server has none to give (not ours, or /metrics refused). */
