@@ -36,6 +36,8 @@ export function killRunningServers(): void {
 export class ServerProcess {
   private readonly tail: string[] = [];
   private exited = false;
+  private gcReports = 0;
+  private heapUsedAfterGc = NaN;
 
   private constructor(
     readonly label: string,
@@ -83,7 +85,13 @@ export class ServerProcess {
     const server = new ServerProcess(spec.label, child, port, spec.client);
     server.tail.push(...tail);
     const keep = (chunk: Buffer): void => {
-      for (const line of chunk.toString('utf8').replace(/\x1b\[[0-9;]*m/g, '').split('\n')) if (line.trim()) server.tail.push(line);
+      for (const line of chunk.toString('utf8').replace(/\x1b\[[0-9;]*m/g, '').split('\n')) {
+        const gc = /^\[bench-gc\] heapUsed=(\d+)/.exec(line);
+        if (gc) {
+          server.heapUsedAfterGc = Number(gc[1]);
+          server.gcReports++;
+        } else if (line.trim()) server.tail.push(line);
+      }
       server.tail.splice(0, Math.max(0, server.tail.length - TAIL_LINES));
     };
     child.stdout!.removeAllListeners('data').on('data', keep);
@@ -113,11 +121,19 @@ export class ServerProcess {
     return this.client === 'socketio' ? `http://127.0.0.1:${this.port}` : this.wsUrl;
   }
 
-  /** Asks the server for a full garbage collection (bench servers preload gc-on-signal.js) and gives it time. */
-  async collectGarbage(): Promise<void> {
-    if (this.exited) return;
+  /**
+   * Asks the server for a full garbage collection (bench servers preload gc-on-signal.js) and resolves
+   * with the JS heap in use after it (NaN when the server did not say within 5 s).
+   */
+  async collectGarbage(): Promise<number> {
+    if (this.exited) return NaN;
+    const asked = this.gcReports;
     this.child.kill('SIGUSR2');
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const until = Date.now() + 5_000;
+    while (this.gcReports === asked && Date.now() < until && !this.exited) await new Promise((resolve) => setTimeout(resolve, 50));
+    // The RSS the collection gave back settles a moment after it.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    return this.gcReports === asked ? NaN : this.heapUsedAfterGc;
   }
 
   rssBytes(): number {

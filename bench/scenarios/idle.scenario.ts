@@ -44,7 +44,7 @@ export async function holdIdle(target: TargetName, o: BenchOptions, log: Log, do
   try {
     session = await LoadSession.start(serverSpec(target, o.idle, o.heartbeatMs), REPO_ROOT, o.workers, o.idle, o.heartbeatMs);
     await sleep(1_000);
-    await session.server.collectGarbage();
+    const heapBefore = await session.server.collectGarbage();
     const rssBefore = session.server.rssBytes();
     const opened = await door.open(session);
     if (opened.opened === 0) throw new Error(`no connection could be opened: ${opened.errors.join('; ')}`);
@@ -58,7 +58,7 @@ export async function holdIdle(target: TargetName, o: BenchOptions, log: Log, do
     const after = await session.stats();
     const heldS = (Date.now() - heldFrom) / 1000;
     const serverCpuPct = ((session.server.cpuSeconds() - serverCpuBefore) / heldS) * 100;
-    await session.server.collectGarbage();
+    const heapAfter = await session.server.collectGarbage();
     const rssAfter = session.server.rssBytes();
     session.assertServerAlive();
 
@@ -71,6 +71,8 @@ export async function holdIdle(target: TargetName, o: BenchOptions, log: Log, do
     if (o.heartbeatMs > 0 && o.idleHoldS * 1000 > o.heartbeatMs && heartbeats > 0) {
       notes.push(`server heart-beats received: ${(heartbeats / Math.max(1, opened.opened)).toFixed(1)} per connection`);
     }
+    const heapPerConn = (heapAfter - heapBefore) / opened.opened / 1024;
+    if (Number.isFinite(heapPerConn)) notes.push(`JS heap after a full GC: ${heapPerConn.toFixed(1)} KiB per connection (the rest of RSS/conn is native: sockets, buffers)`);
     for (const p of new Set(after.flatMap((s) => s.problems))) notes.push(p);
     log(`${label}: ${scenario}: RSS ${(rssBefore / 2 ** 20).toFixed(0)} -> ${(rssAfter / 2 ** 20).toFixed(0)} MiB, server CPU ${serverCpuPct.toFixed(1)}%`);
     return {
