@@ -1,7 +1,7 @@
 // #14 item 4: heart-beats ride one shared timer wheel; the promises of the per-session timers they replace still hold.
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import assert from 'node:assert/strict';
-import { HeartbeatMonitor, type HeartbeatHost } from './heartbeat-monitor';
+import { HeartbeatMonitor, heartbeatWheelGroups, type HeartbeatHost } from './heartbeat-monitor';
 
 /** Virtual time: the wheel's intervals are mocked, and the test's clock is the sum of the ticks. */
 let now = 0;
@@ -86,5 +86,36 @@ describe('#14 HeartbeatMonitor on the shared wheel', () => {
     h.monitor.stop();
     advance(5_000);
     assert.equal(h.silentAt, undefined);
+  });
+
+  it('keeps no group for a period nobody uses any more: any number of distinct heart-beat values leaves nothing behind', () => {
+    const before = heartbeatWheelGroups();
+    // Even values: each is a period of its own (looks come at half of it).
+    const hosts = Array.from({ length: 50 }, (_, i) => {
+      const h = new Host();
+      h.monitor.start(10_000 + 2 * i, 20_000 + 2 * i);
+      return h;
+    });
+    try {
+      assert.equal(heartbeatWheelGroups(), before + 100);
+    } finally {
+      for (const h of hosts) h.monitor.stop();
+    }
+    assert.equal(heartbeatWheelGroups(), before);
+  });
+
+  it('one session whose beat throws is stopped; the others of its slot still beat and the timer goes on', () => {
+    const broken = new Host();
+    broken.heartbeatDue = () => {
+      throw new Error('write after end');
+    };
+    const hosts = [broken, ...Array.from({ length: 40 }, () => new Host())];
+    for (const h of hosts) h.monitor.start(10_000, 0);
+    try {
+      advance(25_000);
+      for (const h of hosts.slice(1)) assert.ok(h.beats.length >= 2, `beats at ${h.beats.join(', ')}`);
+    } finally {
+      for (const h of hosts) h.monitor.stop();
+    }
   });
 });

@@ -109,6 +109,8 @@ class WheelGroup {
     periodMs: number,
     rounding: 'up' | 'down',
     private readonly visit: (monitor: HeartbeatMonitor) => void,
+    /** Called when the last member leaves: a group of a period nobody uses is not kept. */
+    private readonly emptied: () => void,
   ) {
     // Steps of at least MIN_STEP_MS, so that rounding a step to whole ms moves the period by little.
     const slots = Math.max(1, Math.min(MAX_SLOTS, Math.floor(periodMs / MIN_STEP_MS)));
@@ -133,6 +135,7 @@ class WheelGroup {
     if (--this.members === 0) {
       clearInterval(this.timer);
       this.timer = undefined;
+      this.emptied();
     }
   }
 
@@ -140,7 +143,14 @@ class WheelGroup {
     const slot = this.slots[this.cursor];
     this.cursor = (this.cursor + 1) % this.slots.length;
     // A visit may end its session (and so leave this set) or another's: Set iteration tolerates both.
-    for (const monitor of slot) this.visit(monitor);
+    // One session's fault (a throwing write) must not skip the rest of the slot or escape the timer.
+    for (const monitor of slot) {
+      try {
+        this.visit(monitor);
+      } catch {
+        monitor.stop();
+      }
+    }
   }
 }
 
@@ -152,7 +162,12 @@ function wheelGroup(wheel: Wheel, periodMs: number, rounding: 'up' | 'down'): Wh
   const key = `${periodMs}/${rounding}`;
   let group = wheel.get(key);
   if (!group) {
-    group = new WheelGroup(periodMs, rounding, wheel === SEND_WHEEL ? visitSend : visitCheck);
+    // Periods come from what clients ask for, so a group lives only while it has members: any number of
+    // distinct heart-beat values over time leaves nothing behind.
+    const created: WheelGroup = new WheelGroup(periodMs, rounding, wheel === SEND_WHEEL ? visitSend : visitCheck, () => {
+      if (wheel.get(key) === created) wheel.delete(key);
+    });
+    group = created;
     wheel.set(key, group);
   }
   return group;
@@ -164,4 +179,9 @@ function visitSend(monitor: HeartbeatMonitor): void {
 
 function visitCheck(monitor: HeartbeatMonitor): void {
   monitor.checkTick();
+}
+
+/** @internal for tests: how many periods have a group now. */
+export function heartbeatWheelGroups(): number {
+  return SEND_WHEEL.size + CHECK_WHEEL.size;
 }
