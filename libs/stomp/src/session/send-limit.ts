@@ -137,7 +137,14 @@ function judgeAll(): void {
   judgeScheduled = false;
   const limits = [...toJudge];
   toJudge.clear();
-  for (const limit of limits) limit.afterTurn();
+  for (const limit of limits) {
+    // One connection's fault while being dropped must not leave the others unjudged (and unbounded).
+    try {
+      limit.afterTurn();
+    } catch {
+      // afterTurn has already cleared `judging`; the owner's close path reports its own errors.
+    }
+  }
 }
 
 /** How long a closing WebSocket may take to finish its close handshake before it is cut (every door). */
