@@ -139,7 +139,11 @@ export async function insertFreshSqlite(
   }
   // The new rows of each room, in batch order, took that room's returned numbers in ascending order.
   const numbers = new Map<string, Array<{ id: number; seq: number }>>();
-  for (const row of inserted) numbers.set(row.room, [...(numbers.get(row.room) ?? []), { id: Number(row.id), seq: Number(row.seq) }]);
+  for (const row of inserted) {
+    let list = numbers.get(row.room);
+    if (!list) numbers.set(row.room, (list = []));
+    list.push({ id: Number(row.id), seq: Number(row.seq) });
+  }
   for (const list of numbers.values()) list.sort((x, y) => x.seq - y.seq);
   const taken = new Map<string, number>();
   const out = batch.map((m, i): AppendResult => {
