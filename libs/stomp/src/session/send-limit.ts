@@ -122,27 +122,35 @@ export class SendLimit {
   }
 }
 
-const toJudge = new Set<SendLimit>();
+/** A connection's slow-consumer check that must wait until the turn's batched writes have gone out. */
+export interface JudgedAfterTurn {
+  afterTurn(): void;
+}
+
+const toJudge = new Set<JudgedAfterTurn>();
 let judgeScheduled = false;
 
-function judgeAfterTurn(limit: SendLimit): void {
-  toJudge.add(limit);
+/**
+ * Judges `target` once this turn's writes are out: setImmediate runs after the turn's process.nextTick
+ * callbacks, where the batched writes are uncorked. One pass for every connection written to in the turn.
+ */
+export function judgeAfterTurn(target: JudgedAfterTurn): void {
+  toJudge.add(target);
   if (judgeScheduled) return;
   judgeScheduled = true;
-  // setImmediate runs after the turn's process.nextTick callbacks, where the batched writes are uncorked.
   setImmediate(judgeAll);
 }
 
 function judgeAll(): void {
   judgeScheduled = false;
-  const limits = [...toJudge];
+  const targets = [...toJudge];
   toJudge.clear();
-  for (const limit of limits) {
+  for (const target of targets) {
     // One connection's fault while being dropped must not leave the others unjudged (and unbounded).
     try {
-      limit.afterTurn();
+      target.afterTurn();
     } catch {
-      // afterTurn has already cleared `judging`; the owner's close path reports its own errors.
+      // The owner's close path reports its own errors.
     }
   }
 }

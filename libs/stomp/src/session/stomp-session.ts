@@ -21,7 +21,7 @@ import { StompEvents, type SessionEventSink } from './session-events';
 import type { SessionLog } from './session-log';
 import { HeartbeatMonitor } from './heartbeat-monitor';
 import { TokenBucket } from './token-bucket';
-import { SendLimit, type SendLimits } from './send-limit';
+import { judgeAfterTurn, SendLimit, type JudgedAfterTurn, type SendLimits } from './send-limit';
 import { InboundWindow, type InboundFlow } from './inbound-window';
 import { TransactionBuffer } from './transaction-buffer';
 import { isEncodable, messageHeaders } from './message-headers';
@@ -73,7 +73,7 @@ const SUPPORTED = '1.0,1.1,1.2';
  * One STOMP session: the protocol state machine over a transport-neutral Connection. It owns framing,
  * ordering, receipts, heart-beats, transactions and limits; the StompApplication owns meaning.
  */
-export class StompSession implements SessionHandle, Subscriber, SessionContext {
+export class StompSession implements SessionHandle, Subscriber, SessionContext, JudgedAfterTurn {
   readonly sessionId = randomBytes(8).toString('hex');
   principal?: Principal;
   version: StompVersion = '1.2';
@@ -605,7 +605,7 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
   }
 
   /** @internal after the turn in which a write left bytes waiting: start the slow-consumer clock if some still are. */
-  judgeUnsent(): void {
+  afterTurn(): void {
     if (this.state === 'closed' || this.sendLimit || this.connection.bufferedBytes === 0) return;
     // Its byte count starts here; it only ever compares counts it has taken itself.
     this.sendLimit = new SendLimit(this.sendLimits, () => this.connection.bufferedBytes, () => {
@@ -693,25 +693,6 @@ export class StompSession implements SessionHandle, Subscriber, SessionContext {
 
 const HEARTBEAT = Buffer.from('\n');
 const NOTHING = (): void => undefined;
-/** Sessions whose writes left bytes waiting this turn, judged together once the turn's writes are out. */
-const unsentAfterTurn = new Set<StompSession>();
-let judging = false;
-
-function judgeAfterTurn(session: StompSession): void {
-  unsentAfterTurn.add(session);
-  if (judging) return;
-  judging = true;
-  // setImmediate runs after this turn's process.nextTick, where the held writes are uncorked.
-  setImmediate(judgeUnsentSessions);
-}
-
-function judgeUnsentSessions(): void {
-  judging = false;
-  const sessions = [...unsentAfterTurn];
-  unsentAfterTurn.clear();
-  for (const session of sessions) session.judgeUnsent();
-}
-
 /** One SendLimits object per options object, shared by its sessions. */
 const SEND_LIMITS = new WeakMap<SessionOptions, SendLimits>();
 
