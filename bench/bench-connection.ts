@@ -6,7 +6,7 @@
  */
 import WebSocket from 'ws';
 import { subscriptionList, type ConnectionEvents, type LoadConnection, type Subscriptions } from './load-connection';
-import type { StompChannel } from './stomp-channels';
+import { closeWebSocket, type StompChannel } from './stomp-channels';
 import { connectFrame, encodeFrame, FrameReader, FrameFormatError, subscribeFrame, type InboundFrame } from './stomp-wire';
 
 const LF = Buffer.from('\n');
@@ -53,13 +53,7 @@ export class WsStompChannel implements StompChannel {
   }
 
   close(graceMs: number): Promise<void> {
-    const ws = this.ws;
-    if (!ws || ws.readyState === WebSocket.CLOSED) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => { ws.terminate(); resolve(); }, graceMs);
-      ws.once('close', () => { clearTimeout(timer); resolve(); });
-      ws.close(1000, 'bench done');
-    });
+    return closeWebSocket(this.ws, graceMs);
   }
 
   terminate(): void {

@@ -7,6 +7,7 @@
 import { request, type ClientRequest, type IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import { subscriptionList, type ConnectionEvents, type LoadConnection, type Subscriptions } from './load-connection';
+import { closeWebSocket } from './stomp-channels';
 
 /** The one room a door connection follows: the first of its subscriptions, a bare name or a topic's last segment. */
 function roomOf(subscriptions: Subscriptions): string {
@@ -226,12 +227,6 @@ export class PlainWsBenchConnection implements LoadConnection {
 
   close(graceMs: number): Promise<void> {
     this.closing = true;
-    const ws = this.ws;
-    if (!ws || ws.readyState === WebSocket.CLOSED) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => { ws.terminate(); resolve(); }, graceMs);
-      ws.once('close', () => { clearTimeout(timer); resolve(); });
-      ws.close(1000, 'bench done');
-    });
+    return closeWebSocket(this.ws, graceMs);
   }
 }

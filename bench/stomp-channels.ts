@@ -21,6 +21,16 @@ export interface StompChannel {
 }
 
 /** `<base>/<server>/<session>`: a fresh SockJS session URL under the endpoint `base` (http://host:port/chat). */
+/** Closes with a close handshake, cut short after `graceMs`: every WebSocket the bench holds ends this way. */
+export function closeWebSocket(ws: WebSocket | undefined, graceMs: number): Promise<void> {
+  if (!ws || ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => { ws.terminate(); resolve(); }, graceMs);
+    ws.once('close', () => { clearTimeout(timer); resolve(); });
+    ws.close(1000, 'bench done');
+  });
+}
+
 function sessionUrl(base: string): string {
   return `${base}/${String(Math.floor(Math.random() * 1000)).padStart(3, '0')}/${randomBytes(8).toString('hex')}`;
 }
@@ -83,13 +93,7 @@ export class SockJsWsChannel implements StompChannel {
   }
 
   close(graceMs: number): Promise<void> {
-    const ws = this.ws;
-    if (!ws || ws.readyState === WebSocket.CLOSED) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => { ws.terminate(); resolve(); }, graceMs);
-      ws.once('close', () => { clearTimeout(timer); resolve(); });
-      ws.close(1000, 'bench done');
-    });
+    return closeWebSocket(this.ws, graceMs);
   }
 
   terminate(): void {
