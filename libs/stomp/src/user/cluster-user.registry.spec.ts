@@ -85,6 +85,21 @@ describe('#12 ClusterUserRegistry', () => {
     assert.deepEqual(b.seen, ['+carol', '-carol']);
   });
 
+  it('#13 a node whose own event loop was blocked past three periods does not forget the others for it', async () => {
+    const broker = new SimpleBroker();
+    const a = node(lagging(broker, 5), 40);
+    const b = node(lagging(broker, 5), 40);
+    a.local.add('carol', 's1');
+    await sleep(20);
+    assert.equal(b.registry.isOnline('carol'), true);
+    // Busy for 300 ms: b's tick fires late, before a's queued snapshot is read.
+    const until = Date.now() + 300;
+    while (Date.now() < until) { /* blocked */ }
+    await sleep(100);
+    assert.equal(b.registry.isOnline('carol'), true);
+    assert.deepEqual(b.seen, ['+carol'], 'no offline and online again');
+  });
+
   it('a disconnect decided on one node reaches every node, its own included', () => {
     const broker = new SimpleBroker();
     const a = node(broker);

@@ -96,6 +96,7 @@ export class ClusterUserRegistry implements Subscriber, OnModuleInit, OnModuleDe
   /** Doors other than STOMP (SSE, plain WebSocket) register how to end a user's connection here. */
   private readonly enders = new Map<string, Set<(reason: string) => void>>();
   private timer?: NodeJS.Timeout;
+  private lastTick = Date.now();
   private stopLocal?: () => void;
 
   constructor(
@@ -119,6 +120,7 @@ export class ClusterUserRegistry implements Subscriber, OnModuleInit, OnModuleDe
         signOut.delete(user);
       }
     });
+    this.lastTick = Date.now();
     this.timer = setInterval(() => this.tick(), this.options.snapshotEveryMs);
     this.timer.unref();
   }
@@ -318,7 +320,14 @@ export class ClusterUserRegistry implements Subscriber, OnModuleInit, OnModuleDe
 
   private tick(): void {
     this.publishSnapshot();
-    const silent = Date.now() - 3 * this.options.snapshotEveryMs;
+    const now = Date.now();
+    const late = now - this.lastTick > 2 * this.options.snapshotEveryMs;
+    this.lastTick = now;
+    // A tick this late means our own event loop was blocked: the others' snapshots are queued behind this
+    // timer, unread, so their silence proves nothing yet. Judging it now would drop live nodes' users and
+    // re-add them a moment later (a leave and a second join told to the room). The next tick judges.
+    if (late) return;
+    const silent = now - 3 * this.options.snapshotEveryMs;
     for (const [node, entry] of this.remote) {
       if (entry.seen >= silent) continue;
       this.logger.warn(`node ${node} has been silent for ${3 * this.options.snapshotEveryMs} ms: its users are offline`);
