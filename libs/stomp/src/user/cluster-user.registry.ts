@@ -96,7 +96,8 @@ export class ClusterUserRegistry implements Subscriber, OnModuleInit, OnModuleDe
   /** Doors other than STOMP (SSE, plain WebSocket) register how to end a user's connection here. */
   private readonly enders = new Map<string, Set<(reason: string) => void>>();
   private timer?: NodeJS.Timeout;
-  private lastTick = Date.now();
+  /** When the snapshot timer last fired (set when it starts), to tell a late tick. */
+  private lastTick = 0;
   private stopLocal?: () => void;
 
   constructor(
